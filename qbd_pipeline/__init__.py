@@ -1,0 +1,1 @@
+"""qbd-pipeline: two-way sync between a WMS database and QuickBooks Desktop, orchestrated by Dagster."""

@@ -1,0 +1,439 @@
+"""Request-body validation rules derived at run time from conductor-py's param TypedDicts.
+
+The emulator must reject the request bodies Conductor rejects, and Conductor validates bodies
+against its OpenAPI spec. We may not ship that spec, but the SDK is generated from it: each
+`*CreateParams` / `*UpdateParams` TypedDict carries the wire names (`PropertyInfo(alias=)`), required
+keys (`Required[...]`), types, enums (`Literal`) and nested shapes, and the field docstrings carry the
+spec's "Maximum length: N characters." text. Two spec rules the SDK cannot express are applied
+generally: ids are capped at 36 characters and arrays must not be empty. This module turns all that
+into `ObjectRule`s and checks bodies against them, reporting problems in the zod style Conductor uses.
+
+`qbd_pipeline_tests/emulator/test_request_schema.py` proves the derivation equals the spec. The one
+known difference is version skew: the installed SDK (1.92.3) documents string caps that the older
+reference spec (1.91.2) does not have yet (e.g. `email` 1023, `memo` 4095); the newer SDK wins here.
+"""
+
+import ast
+import collections.abc
+import datetime as dt
+import functools
+import inspect
+import math
+import re
+import sys
+import types
+import typing
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import typing_extensions
+
+Kind = Literal["string", "number", "integer", "boolean", "object", "array", "any"]
+
+_MAX_LENGTH_RE = re.compile(r"Maximum length:\s*(\d+)\s+characters?\.")
+_GUID_FORMAT_RE = re.compile(r"must be formatted as a valid GUID", re.IGNORECASE)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+# QuickBooks object ids ("80000001-1234567890") are at most 36 characters: Conductor's spec puts
+# `maxLength: 36` on every `id` / `*Id` string and every `*Ids` array item, although the SDK's
+# docstrings do not say so. The exceptions are the GUID-valued ids (`externalId`, custom-field
+# `ownerId`), whose docstrings say "GUID" and which the spec leaves uncapped.
+ID_MAX_LENGTH = 36
+# Conductor's spec gives every request-body array `minItems: 1` (an empty list is rejected); the
+# SDK types cannot express it, so it is a general rule here.
+ARRAY_MIN_ITEMS = 1
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """What one body key (or one array element) must look like on the wire."""
+
+    name: str  # wire alias, e.g. "billingAddress"; "[]" for array items
+    required: bool
+    kind: Kind
+    enum: tuple[str, ...] | None = None
+    max_length: int | None = None
+    fields: "ObjectRule | None" = None  # for kind == "object"
+    items: "FieldRule | None" = None  # for kind == "array"
+    accepts_date: bool = False  # `Union[str, date]`: a "YYYY-MM-DD" string on the wire
+    is_uuid: bool = False  # docstring: "must be formatted as a valid GUID" (spec `format: uuid`)
+    min_items: int | None = None  # for kind == "array"
+    nullable: bool = False  # only when the TypedDict says `Optional[...]`
+
+
+@dataclass(frozen=True)
+class ObjectRule:
+    """A closed JSON object: only these keys are allowed (the spec's `additionalProperties: false`)."""
+
+    fields: dict[str, FieldRule] = field(hash=False)
+
+    @property
+    def required(self) -> frozenset[str]:
+        """Wire names that must be present."""
+        return frozenset(name for name, rule in self.fields.items() if rule.required)
+
+
+# --------------------------------------------------------------------------------------------------
+# Derivation
+# --------------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _module_docstrings(module_name: str) -> dict[str, dict[str, str]]:
+    """`{class name: {attribute: docstring}}` for a module, read from its source.
+
+    Attribute docstrings are not kept at run time, so the string literal that follows each
+    annotated attribute in the class body is read with `ast`.
+    """
+    module = sys.modules[module_name]
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError):  # no source available (e.g. a zipped, compiled-only install)
+        return {}
+    result: dict[str, dict[str, str]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        docs: dict[str, str] = {}
+        body = node.body
+        for stmt, following in zip(body, [*body[1:], None], strict=True):
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)
+            ):
+                docs[stmt.target.id] = following.value.value
+        result[node.name] = docs
+    return result
+
+
+def _field_docstrings(cls: type) -> dict[str, str]:
+    """Docstrings of a TypedDict's own and inherited attributes (Python-side names)."""
+    docs: dict[str, str] = {}
+    for base in getattr(cls, "__orig_bases__", ()):
+        if typing_extensions.is_typeddict(base):
+            docs.update(_field_docstrings(base))
+    docs.update(_module_docstrings(cls.__module__).get(cls.__name__, {}))
+    return docs
+
+
+def _max_length_from_doc(doc: str | None) -> int | None:
+    match = _MAX_LENGTH_RE.search(doc or "")
+    return int(match.group(1)) if match else None
+
+
+def _is_id_name(name: str) -> bool:
+    """A wire name holding QuickBooks object ids: `id`, `classId`, `itemId`, `classIds`..."""
+    return name in ("id", "ids") or name.endswith(("Id", "Ids"))
+
+
+def _special_forms(name: str) -> frozenset[Any]:
+    """`typing.X` and `typing_extensions.X` (they differ on some Python versions)."""
+    return frozenset(f for f in (getattr(typing, name, None), getattr(typing_extensions, name, None)) if f)
+
+
+_REQUIRED = _special_forms("Required")
+_NOT_REQUIRED = _special_forms("NotRequired")
+_READ_ONLY = _special_forms("ReadOnly")
+
+
+def _unwrap(hint: Any) -> tuple[Any, bool | None, str | None]:
+    """Strip `Required`/`NotRequired`/`ReadOnly`/`Annotated` from a TypedDict field's hint.
+
+    Returns (bare type, required: True/False if the hint says so else None, wire alias or None).
+    """
+    required: bool | None = None
+    alias: str | None = None
+    while True:
+        origin = typing_extensions.get_origin(hint)
+        if origin in _REQUIRED or origin in _NOT_REQUIRED or origin in _READ_ONLY:
+            if origin not in _READ_ONLY:
+                required = origin in _REQUIRED
+            hint = typing_extensions.get_args(hint)[0]
+        elif origin is typing_extensions.Annotated:
+            hint, *metadata = typing_extensions.get_args(hint)
+            for meta in metadata:
+                meta_alias = getattr(meta, "alias", None)  # conductor's `PropertyInfo(alias=...)`
+                if isinstance(meta_alias, str):
+                    alias = meta_alias
+        else:
+            return hint, required, alias
+
+
+def _is_array_origin(origin: Any) -> bool:
+    """`Iterable[X]`, `List[X]`, `Sequence[X]`, `SequenceNotStr[X]`... but not `str`/`dict`."""
+    if not isinstance(origin, type) or origin in (str, bytes, dict) or issubclass(origin, dict):
+        return False
+    if origin.__name__ == "SequenceNotStr":
+        return True
+    try:
+        return issubclass(origin, collections.abc.Iterable)
+    except TypeError:  # a non-runtime-checkable Protocol
+        return False
+
+
+_UNION_TYPES: tuple[Any, ...] = (typing.Union, types.UnionType)
+
+
+def _type_rule(name: str, required: bool, hint: Any, max_length: int | None) -> FieldRule:
+    """The rule for a value of Python type `hint` (already stripped of Required/Annotated)."""
+    hint = _unwrap(hint)[0]
+    origin = typing_extensions.get_origin(hint)
+    args = typing_extensions.get_args(hint)
+    nullable = False
+
+    if origin in _UNION_TYPES:
+        members = [a for a in args if a is not type(None)]
+        nullable = len(members) != len(args)
+        plain = [_unwrap(a)[0] for a in members]
+        if len(plain) == 1:
+            rule = _type_rule(name, required, plain[0], max_length)
+            return replace(rule, nullable=nullable or rule.nullable)
+        if all(a in (str, dt.date, dt.datetime) for a in plain):
+            # `Union[str, date]`: the SDK serialises a date; on the wire it is a string.
+            return FieldRule(
+                name,
+                required,
+                "string",
+                max_length=max_length,
+                accepts_date=dt.date in plain,
+                nullable=nullable,
+            )
+        if all(typing_extensions.get_origin(a) is Literal for a in plain):
+            values = tuple(v for a in plain for v in typing_extensions.get_args(a))
+            return _literal_rule(name, required, values, nullable)
+        return FieldRule(name, required, "any", nullable=nullable)
+
+    if origin is Literal:
+        return _literal_rule(name, required, args, nullable)
+    if hint is str:
+        return FieldRule(name, required, "string", max_length=max_length)
+    if hint is bool:
+        return FieldRule(name, required, "boolean")
+    if hint is int:
+        return FieldRule(name, required, "integer")
+    if hint is float:
+        return FieldRule(name, required, "number")
+    if hint in (dt.date, dt.datetime):
+        return FieldRule(name, required, "string", max_length=max_length, accepts_date=hint is dt.date)
+    if isinstance(hint, type) and typing_extensions.is_typeddict(hint):
+        return FieldRule(name, required, "object", fields=body_rule(hint))
+    if _is_array_origin(origin) and len(args) == 1:
+        items = _type_rule("[]", True, args[0], max_length)
+        return FieldRule(name, required, "array", items=items, min_items=ARRAY_MIN_ITEMS)
+    return FieldRule(name, required, "any")
+
+
+def _literal_rule(name: str, required: bool, values: tuple[Any, ...], nullable: bool) -> FieldRule:
+    if None in values:
+        nullable = True
+        values = tuple(v for v in values if v is not None)
+    if all(isinstance(v, str) for v in values):
+        kind: Kind = "string"
+    elif all(isinstance(v, bool) for v in values):
+        kind = "boolean"
+    elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        kind = "integer"
+    else:
+        kind = "any"
+    return FieldRule(name, required, kind, enum=tuple(values), nullable=nullable)
+
+
+@functools.cache
+def body_rule(params_cls: type) -> ObjectRule:
+    """The JSON body rule of an SDK params TypedDict (header fields such as
+    `Conductor-End-User-Id` are excluded). Cached: the SDK does not change while we run."""
+    module = sys.modules[params_cls.__module__]
+    hints = typing.get_type_hints(params_cls, globalns=vars(module), include_extras=True)
+    # The SDK modules postpone annotations (PEP 563), so on Python < 3.12
+    # `__required_keys__` cannot see `Required["..."]` (it is empty for the `total=False` params);
+    # `Required`/`NotRequired` in the resolved hint decides, `__required_keys__` (totality) otherwise.
+    declared_required = set(getattr(params_cls, "__required_keys__", ()))
+    docs = _field_docstrings(params_cls)
+    fields: dict[str, FieldRule] = {}
+    for py_name, hint in hints.items():
+        base, explicit_required, alias = _unwrap(hint)
+        required = explicit_required if explicit_required is not None else py_name in declared_required
+        wire = alias or py_name
+        if "-" in wire:  # an HTTP header (`Conductor-End-User-Id`), not a body key
+            continue
+        doc = docs.get(py_name, "")
+        max_length = _max_length_from_doc(doc)
+        if max_length is None and _is_id_name(wire) and "GUID" not in doc:
+            max_length = ID_MAX_LENGTH
+        # `max_length` reaches only string values (for arrays: their string items).
+        rule = _type_rule(wire, required, base, max_length)
+        if rule.kind == "string" and _GUID_FORMAT_RE.search(doc):
+            rule = replace(rule, is_uuid=True)
+        fields[wire] = rule
+    return ObjectRule(fields)
+
+
+# --------------------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------------------
+
+
+def _received(value: object) -> str:
+    """zod's name for the type of a received value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "NaN" if isinstance(value, float) and math.isnan(value) else "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list | tuple):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _at(path: str) -> str:
+    return f' at "{path}"' if path else ""
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _expected(rule: FieldRule) -> str:
+    return {"integer": "int"}.get(rule.kind, rule.kind)
+
+
+def _check_value(rule: FieldRule, value: object, path: str, errors: list[str]) -> None:
+    if value is None:
+        if not rule.nullable and rule.kind != "any":
+            errors.append(f"Invalid input: expected {_expected(rule)}, received null{_at(path)}")
+        return
+    kind = rule.kind
+    if kind == "any":
+        return
+    if kind == "object":
+        if not isinstance(value, dict):
+            errors.append(f"Invalid input: expected object, received {_received(value)}{_at(path)}")
+            return
+        _check_object(rule.fields or ObjectRule({}), value, path, errors)
+        return
+    if kind == "array":
+        if not isinstance(value, list | tuple):
+            errors.append(f"Invalid input: expected array, received {_received(value)}{_at(path)}")
+            return
+        if rule.min_items is not None and len(value) < rule.min_items:
+            errors.append(f"Too small: expected array to have >={rule.min_items} items{_at(path)}")
+        if rule.items is not None:
+            for index, item in enumerate(value):
+                _check_value(rule.items, item, f"{path}[{index}]", errors)
+        return
+    if kind == "boolean":
+        ok = isinstance(value, bool)
+    elif kind == "number":
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    elif kind == "integer":
+        ok = (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and value.is_integer()
+        )
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        errors.append(f"Invalid input: expected {_expected(rule)}, received {_received(value)}{_at(path)}")
+        return
+    if rule.enum is not None and value not in rule.enum:
+        options = "|".join(f'"{v}"' if isinstance(v, str) else str(v) for v in rule.enum)
+        errors.append(f"Invalid option: expected one of {options}{_at(path)}")
+        return
+    if isinstance(value, str):
+        if rule.max_length is not None and len(value) > rule.max_length:
+            errors.append(f"Too big: expected string to have <={rule.max_length} characters{_at(path)}")
+        if rule.accepts_date and not _is_iso_date(value):
+            errors.append(f'Invalid ISO date: expected "YYYY-MM-DD", received "{value}"{_at(path)}')
+        if rule.is_uuid and not _UUID_RE.match(value):
+            errors.append(f"Invalid UUID{_at(path)}")
+
+
+def _is_iso_date(value: str) -> bool:
+    if not _DATE_RE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_object(rule: ObjectRule, value: dict, path: str, errors: list[str]) -> None:
+    for key in value:
+        if key not in rule.fields:
+            errors.append(f'Unrecognized key: "{key}"{_at(path)}')
+    for name, field_rule in rule.fields.items():
+        if name in value:
+            _check_value(field_rule, value[name], _join(path, name), errors)
+        elif field_rule.required:
+            errors.append(
+                f"Invalid input: expected {_expected(field_rule)}, received undefined{_at(_join(path, name))}"
+            )
+
+
+def validate_body(rule: ObjectRule, body: object) -> list[str]:
+    """Every problem with a JSON request body, one zod-style message each (empty when valid).
+
+    Messages end with the offending path, e.g. `Too big: expected string to have <=41 characters
+    at "name"`, so the emulator's 400 responses read like Conductor's.
+    """
+    errors: list[str] = []
+    if not isinstance(body, dict):
+        errors.append(f"Invalid input: expected object, received {_received(body)}")
+        return errors
+    _check_object(rule, body, "", errors)
+    return errors
+
+
+# --------------------------------------------------------------------------------------------------
+# JSON-Schema view
+# --------------------------------------------------------------------------------------------------
+
+
+def _field_schema(rule: FieldRule) -> dict[str, Any]:
+    schema: dict[str, Any]
+    if rule.kind == "object":
+        schema = to_json_schema(rule.fields or ObjectRule({}))
+    elif rule.kind == "array":
+        schema = {"type": "array"}
+        if rule.items is not None:
+            schema["items"] = _field_schema(rule.items)
+        if rule.min_items is not None:
+            schema["minItems"] = rule.min_items
+    elif rule.kind == "any":
+        schema = {}
+    else:
+        schema = {"type": rule.kind}
+    if rule.enum is not None:
+        schema["enum"] = list(rule.enum)
+    if rule.max_length is not None:
+        schema["maxLength"] = rule.max_length
+    if rule.accepts_date:
+        schema["format"] = "date"
+    elif rule.is_uuid:
+        schema["format"] = "uuid"
+    if rule.nullable and "type" in schema:
+        schema["type"] = [schema["type"], "null"]
+    return schema
+
+
+def to_json_schema(rule: ObjectRule) -> dict[str, Any]:
+    """A minimal JSON-Schema view of a rule (type, properties, required, additionalProperties,
+    maxLength, enum, items, minItems, format "date"/"uuid"), so tests can compare it with the spec."""
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {name: _field_schema(f) for name, f in rule.fields.items()},
+        "additionalProperties": False,
+    }
+    required = sorted(rule.required)
+    if required:
+        schema["required"] = required
+    return schema

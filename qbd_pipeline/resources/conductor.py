@@ -1,0 +1,55 @@
+"""The Conductor resource: the only place in the product that builds SDK clients.
+
+Reads retry on transient failures the SDK's way; writes and cursor pages do not, because a
+retried create can duplicate a record and a retried cursor request silently skips a page.
+"""
+
+
+import conductor
+import dagster as dg
+from pydantic import Field
+
+SECRET_KEY_VAR = "CONDUCTOR_SECRET_KEY"
+END_USER_VAR = "CONDUCTOR_END_USER_ID"
+BASE_URL_VAR = "CONDUCTOR_BASE_URL"
+
+
+class ConductorResource(dg.ConfigurableResource):
+    """Conductor's QuickBooks Desktop API for one company file (one end user)."""
+
+    secret_key: str = Field(description="Conductor secret key; set it from the environment with dg.EnvVar.")
+    end_user_id: str = Field(description="The Conductor end user, i.e. the QuickBooks company file.")
+    base_url: str | None = Field(
+        default=None,
+        description=f"API root, e.g. the emulator's http://127.0.0.1:8765/v1. Unset: ${BASE_URL_VAR}, "
+                    "then the real API.",
+    )
+    timeout_seconds: float = Field(default=120.0, description="Per-request timeout (Conductor waits 90 s for QBD).")
+    read_max_retries: int = Field(default=2, description="SDK retries for idempotent reads.")
+    strict_responses: bool = Field(default=True, description="Validate every response against the SDK models.")
+
+    def client(self, *, retries: bool = True) -> conductor.Conductor:
+        """An SDK client; `retries=False` for writes and cursor pages (never replay those)."""
+        return conductor.Conductor(
+            api_key=self.secret_key,
+            base_url=self.base_url or None,
+            timeout=self.timeout_seconds,
+            max_retries=self.read_max_retries if retries else 0,
+            _strict_response_validation=self.strict_responses,
+        )
+
+    def health_check(self) -> float:
+        """Round-trip QuickBooks Desktop once; returns the check's duration in milliseconds."""
+        result = self.client().qbd.health_check(conductor_end_user_id=self.end_user_id)
+        return float(result.duration)
+
+
+def conductor_from_env() -> ConductorResource:
+    """The resource as deployments configure it: every value from the environment."""
+    import os
+
+    return ConductorResource(
+        secret_key=dg.EnvVar(SECRET_KEY_VAR),
+        end_user_id=dg.EnvVar(END_USER_VAR),
+        base_url=os.environ.get(BASE_URL_VAR) or None,
+    )
