@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml setup.py
 install: $(STAMP)
 
 lint: install
-	$(BIN)/ruff check qbd_pipeline qbd_pipeline_tests
+	$(BIN)/ruff check qbd_pipeline qbd_pipeline_tests benchmarks
 
 test: install lint
 	$(BIN)/python -m pytest

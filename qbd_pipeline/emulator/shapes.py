@@ -26,10 +26,7 @@ class FieldShape:
     model: type[BaseModel] | None  # nested model (the item model for lists)
     literal: tuple | None  # Literal values, e.g. the objectType constant
     scalar: type | None
-
-    @property
-    def is_ref(self) -> bool:
-        return self.model is not None and is_ref_model(self.model)
+    is_ref: bool  # a `{id, fullName}` reference
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -52,7 +49,8 @@ def fields_of(model: type[BaseModel]) -> tuple[FieldShape, ...]:
         nested = inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
         literal = typing.get_args(inner) if typing.get_origin(inner) is Literal else None
         scalar = inner if isinstance(inner, type) and nested is None else None
-        shapes.append(FieldShape(info.alias or name, info.is_required(), is_list, nested, literal, scalar))
+        is_ref = nested is not None and {f.alias or n for n, f in nested.model_fields.items()} == {"id", "fullName"}
+        shapes.append(FieldShape(info.alias or name, info.is_required(), is_list, nested, literal, scalar, is_ref))
     return tuple(shapes)
 
 

@@ -64,6 +64,15 @@ INDEX_COLUMNS = (
 )
 
 
+_CACHE_SIZE = 50_000
+_UPSERT = (
+    f"INSERT INTO records (end_user, path, id, seq, {', '.join(INDEX_COLUMNS)}, data)"
+    f" VALUES (?, ?, ?, ?, {', '.join('?' for _ in INDEX_COLUMNS)}, ?)"
+    " ON CONFLICT (end_user, path, id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in (*INDEX_COLUMNS, "data"))
+)
+
+
 @dataclass(frozen=True)
 class Row:
     """A stored record's indexed columns plus its wire JSON."""
@@ -87,6 +96,10 @@ class Store:
         self._db.executescript(_SCHEMA)
         self.lock = threading.RLock()
         self._depth = 0
+        self._counters: dict[tuple[str, str], int] = {
+            (u, n): v for u, n, v in self._db.execute("SELECT end_user, name, value FROM counters")}
+        self._dirty: set[tuple[str, str]] = set()
+        self._cache: dict[tuple[str, str], Row] = {}  # (end_user, id) -> decoded record, bounded
 
     def close(self) -> None:
         with self.lock:
@@ -106,20 +119,35 @@ class Store:
                 self._depth -= 1
                 if outer:
                     self._db.execute("ROLLBACK")
+                    self._cache.clear()
+                    self._counters = {(u, n): v for u, n, v in self._db.execute(
+                        "SELECT end_user, name, value FROM counters")}
+                    self._dirty.clear()
                 raise
             self._depth -= 1
             if outer:
+                self._flush_counters()
                 self._db.execute("COMMIT")
 
     # counters ---------------------------------------------------------------------------------
     def next_value(self, end_user: str, name: str, start: int = 1) -> int:
+        """The next value of a per-company counter (kept in memory, written at commit)."""
         with self.lock:
-            row = self._db.execute(
+            key = (end_user, name)
+            value = self._counters[key] + 1 if key in self._counters else start
+            self._counters[key] = value
+            self._dirty.add(key)
+            if self._depth == 0:
+                self._flush_counters()
+            return value
+
+    def _flush_counters(self) -> None:
+        if self._dirty:
+            self._db.executemany(
                 "INSERT INTO counters (end_user, name, value) VALUES (?, ?, ?) "
-                "ON CONFLICT (end_user, name) DO UPDATE SET value = value + 1 RETURNING value",
-                (end_user, name, start),
-            ).fetchone()
-            return int(row[0])
+                "ON CONFLICT (end_user, name) DO UPDATE SET value = excluded.value",
+                [(u, n, self._counters[(u, n)]) for u, n in self._dirty])
+            self._dirty.clear()
 
     def has_company(self, end_user: str) -> bool:
         with self.lock:
@@ -139,16 +167,15 @@ class Store:
         """Insert or replace a record; `columns` holds the indexed values in INDEX_COLUMNS."""
         values = [columns.get(c) for c in INDEX_COLUMNS]
         with self.lock:
-            existing = self._db.execute(
-                "SELECT seq FROM records WHERE end_user = ? AND path = ? AND id = ?",
-                (end_user, path, record_id),
-            ).fetchone()
-            seq = existing[0] if existing else self.next_value(end_user, "seq")
-            self._db.execute(
-                f"INSERT OR REPLACE INTO records (end_user, path, id, seq, {', '.join(INDEX_COLUMNS)}, data)"
-                f" VALUES (?, ?, ?, ?, {', '.join('?' for _ in INDEX_COLUMNS)}, ?)",
-                (end_user, path, record_id, seq, *values, json.dumps(data, separators=(",", ":"))),
-            )
+            seq = self.next_value(end_user, "seq")  # used only when the record is new
+            self._db.execute(_UPSERT, (end_user, path, record_id, seq, *values,
+                                       json.dumps(data, separators=(",", ":"))))
+            self._remember(end_user, Row(path, record_id, data))
+
+    def _remember(self, end_user: str, row: Row) -> None:
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[(end_user, row.id)] = row
 
     def get(self, end_user: str, path: str, record_id: str) -> dict | None:
         with self.lock:
@@ -159,12 +186,23 @@ class Store:
         return json.loads(row[0]) if row else None
 
     def find(self, end_user: str, record_id: str) -> Row | None:
-        """A record by id whatever its type (ids are unique within a company file)."""
+        """A record by id whatever its type (ids are unique within a company file).
+
+        The data may be shared with the cache: callers either only read it or save what they change
+        through `put` in the same transaction (a rollback empties the cache).
+        """
         with self.lock:
+            cached = self._cache.get((end_user, record_id))
+            if cached is not None:
+                return cached
             row = self._db.execute(
                 "SELECT path, id, data FROM records WHERE end_user = ? AND id = ?", (end_user, record_id)
             ).fetchone()
-        return Row(row[0], row[1], json.loads(row[2])) if row else None
+        if row is None:
+            return None
+        found = Row(row[0], row[1], json.loads(row[2]))
+        self._remember(end_user, found)
+        return found
 
     def get_many(self, end_user: str, path: str, ids: list[str]) -> list[dict]:
         """Records in the order of `ids`; ids no longer present are skipped."""
@@ -181,6 +219,7 @@ class Store:
 
     def delete(self, end_user: str, path: str, record_id: str) -> None:
         with self.lock:
+            self._cache.pop((end_user, record_id), None)
             self._db.execute(
                 "DELETE FROM records WHERE end_user = ? AND path = ? AND id = ?", (end_user, path, record_id)
             )
