@@ -1,0 +1,35 @@
+"""ConductorResource, configured from the environment by Dagster, reaches QuickBooks through Conductor."""
+
+import conductor
+import dagster as dg
+import pytest
+
+from qbd_pipeline.resources.conductor import ConductorResource, conductor_from_env
+from qbd_pipeline_tests.conftest import END_USER, SECRET_KEY
+
+
+def test_resource_from_env_talks_to_the_emulator(shared_server, monkeypatch):
+    monkeypatch.setenv("CONDUCTOR_SECRET_KEY", SECRET_KEY)
+    monkeypatch.setenv("CONDUCTOR_END_USER_ID", END_USER)
+    monkeypatch.setenv("CONDUCTOR_BASE_URL", shared_server.base_url)
+    with dg.build_resources({"conductor": conductor_from_env()}) as resources:
+        resource: ConductorResource = resources.conductor
+        assert resource.end_user_id == END_USER
+        assert resource.health_check() >= 0
+        reader, writer = resource.client(), resource.client(retries=False)
+        assert (reader.max_retries, writer.max_retries) == (2, 0)
+        assert reader.qbd.customers.list(conductor_end_user_id=END_USER, limit=3).data
+
+
+def test_a_wrong_key_fails_without_echoing_it(shared_server):
+    resource = ConductorResource(secret_key="sk_test_definitely_wrong_key", end_user_id=END_USER,
+                                 base_url=shared_server.base_url)
+    with pytest.raises(conductor.AuthenticationError) as caught:
+        resource.health_check()
+    assert "sk_test_definitely_wrong_key" not in str(caught.value)
+
+
+def test_deployments_take_the_secret_key_from_the_environment():
+    field = ConductorResource.model_fields["secret_key"]
+    assert "EnvVar" in (field.description or "")
+    assert isinstance(conductor_from_env().secret_key, dg.EnvVar)
