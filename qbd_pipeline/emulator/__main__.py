@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--utc-offset", default=os.environ.get("QBD_EMULATOR_UTC_OFFSET", "-05:00"),
                         help="the company computer's UTC offset, e.g. -05:00")
     parser.add_argument("--state-file", type=Path, default=os.environ.get("QBD_EMULATOR_STATE_FILE"),
-                        help="SQLite file that keeps the companies across restarts (default: in memory)")
+                        help="SQLite file that keeps the companies across restarts "
+                             "(default: a temporary file, removed on exit)")
     parser.add_argument("--cursor-ttl", type=float, default=10.0,
                         help="seconds a cursor stays valid after each page (default 10, as Conductor)")
     parser.add_argument("--history-days", type=int, default=180,

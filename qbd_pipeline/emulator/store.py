@@ -3,11 +3,12 @@
 Records live as JSON in the wire shape, with the columns the list filters need indexed beside
 them, so a company of 100,000 customers costs disk pages rather than Python heap. The same
 database file is the emulator's state file: point `--state-file` at it and a demo company
-survives restarts; leave it out and the store lives in memory.
+survives restarts; leave it out and it lives in a temporary file removed on exit.
 """
 
 import json
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -64,7 +65,7 @@ INDEX_COLUMNS = (
 )
 
 
-_CACHE_SIZE = 50_000
+_CACHE_SIZE = 5_000  # hot references (items, customers of recent orders), not the company
 _UPSERT = (
     f"INSERT INTO records (end_user, path, id, seq, {', '.join(INDEX_COLUMNS)}, data)"
     f" VALUES (?, ?, ?, ?, {', '.join('?' for _ in INDEX_COLUMNS)}, ?)"
@@ -86,13 +87,15 @@ class Store:
     """One SQLite database for all end users; every call is serialized by one lock."""
 
     def __init__(self, state_file: str | Path | None = None) -> None:
-        target = str(state_file) if state_file else ":memory:"
-        if state_file:
-            Path(state_file).parent.mkdir(parents=True, exist_ok=True)
-        self.location = target
-        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL" if state_file else "PRAGMA journal_mode=MEMORY")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        # Without a state file the company still lives on disk (a temporary file, removed on close),
+        # so a large company costs disk pages, not memory.
+        self._scratch = None if state_file else tempfile.TemporaryDirectory(prefix="qbd-emulator-")
+        target = Path(state_file) if state_file else Path(self._scratch.name) / "company.sqlite"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.location = str(target)
+        self._db = sqlite3.connect(self.location, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL" if state_file else "PRAGMA synchronous=OFF")
         self._db.executescript(_SCHEMA)
         self.lock = threading.RLock()
         self._depth = 0
@@ -104,6 +107,8 @@ class Store:
     def close(self) -> None:
         with self.lock:
             self._db.close()
+            if self._scratch is not None:
+                self._scratch.cleanup()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
