@@ -1,0 +1,213 @@
+"""Writing fetched QuickBooks records into the WMS: bulk, idempotent, never going backwards.
+
+Per batch: one SELECT of what the WMS already holds for those `qbd_id`s, one dialect-native upsert
+of the rows that are new or newer (guarded in SQL too, so a stale fetch racing a newer one cannot
+win), and for transactions one DELETE plus one INSERT of the changed headers' lines, all in one
+transaction. A record that fails validation or mapping becomes a `RecordError`; the batch goes on.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+import pydantic
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..entities import QbdResource
+from .mapping import Col, EntityMapping
+from .schema import TABLES, sync_errors, utcnow
+
+
+class MappingError(ValueError):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(f"{column}: {message}")
+        self.column = column
+
+
+@dataclass(frozen=True)
+class RecordError:
+    qbd_id: str | None
+    code: str
+    message: str
+
+
+@dataclass
+class LoadStats:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    errors: list[RecordError] = field(default_factory=list)
+
+    def add(self, other: "LoadStats") -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.failed += other.failed
+        self.errors.extend(other.errors)
+
+
+def parse_instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError(f"timestamp without an offset: {text!r}")
+    return value
+
+
+def _lookup(obj: dict, path: str):
+    value = obj
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def convert(column: Col, raw):
+    """One wire value to its WMS column value, or MappingError saying why not."""
+    if raw is None:
+        if column.required:
+            raise MappingError(column.name, "is required but missing")
+        return None
+    try:
+        if column.kind == "text":
+            value = str(raw)
+            if column.length is not None and len(value) > column.length:
+                raise MappingError(column.name, f"{len(value)} characters exceed the column's {column.length}")
+            return value
+        if column.kind == "bool":
+            if not isinstance(raw, bool):
+                raise MappingError(column.name, f"expected true/false, got {raw!r}")
+            return raw
+        if column.kind == "int":
+            return int(raw)
+        if column.kind in ("money", "quantity", "percent"):
+            if isinstance(raw, bool):
+                raise MappingError(column.name, f"expected a number, got {raw!r}")
+            value = Decimal(str(raw))
+            if not value.is_finite():
+                raise MappingError(column.name, f"not a finite number: {raw!r}")
+            return value
+        if column.kind == "date":
+            return date.fromisoformat(str(raw))
+        if column.kind == "datetime":
+            return parse_instant(str(raw))
+    except (ValueError, TypeError, InvalidOperation) as exc:
+        if isinstance(exc, MappingError):
+            raise
+        raise MappingError(column.name, f"cannot read {raw!r}: {exc}") from exc
+    raise MappingError(column.name, f"unknown kind {column.kind}")
+
+
+def map_columns(columns: tuple[Col, ...], obj: dict) -> dict:
+    row = {}
+    for column in columns:
+        raw = next((v for v in (_lookup(obj, p) for p in column.paths) if v is not None), None)
+        row[column.name] = convert(column, raw)
+    return row
+
+
+def map_record(mapping: EntityMapping, qbd: QbdResource, raw: dict, now: datetime) -> tuple[dict, list[dict]]:
+    """A wire record to its WMS row and line rows (MappingError or ValidationError if it cannot be)."""
+    qbd.model.model_validate(raw)  # the SDK's own contract for this object
+    row = map_columns(mapping.columns, raw)
+    row.update(
+        qbd_id=raw["id"], qbd_revision_number=str(raw["revisionNumber"]),
+        qbd_created_at=parse_instant(raw["createdAt"]), qbd_updated_at=parse_instant(raw["updatedAt"]),
+        synced_at=now, updated_at=now,
+    )
+    if mapping.has_item_type:
+        row["item_type"] = qbd.item_type
+    lines: list[dict] = []
+    if mapping.lines is not None:
+        flat = list(raw.get("lines") or [])
+        for group in raw.get("lineGroups") or []:
+            flat.extend(group.get("lines") or [])
+        for number, line in enumerate(flat, start=1):
+            line_row = map_columns(mapping.lines.columns, line)
+            line_row.update(line_number=number, qbd_line_id=line.get("id"), updated_at=now)
+            lines.append(line_row)
+    return row, lines
+
+
+def _insert(dialect: str, table: sa.Table):
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResource, records: list[dict],
+               now: datetime | None = None) -> LoadStats:
+    """Upsert one batch of raw records inside the caller's transaction."""
+    now = now or utcnow()
+    header, lines_table = TABLES[mapping.entity]
+    stats = LoadStats()
+    mapped: dict[str, tuple[dict, list[dict]]] = {}
+    for raw in records:
+        qbd_id = raw.get("id") if isinstance(raw, dict) else None
+        try:
+            row, lines = map_record(mapping, qbd, raw, now)
+        except pydantic.ValidationError as exc:
+            stats.failed += 1
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            stats.errors.append(RecordError(qbd_id, "INVALID_RECORD",
+                                            f"{qbd.type_name} does not match the API contract at {where}: "
+                                            f"{first['msg']} ({exc.error_count()} problem(s))"))
+            continue
+        except (MappingError, KeyError, ValueError, TypeError) as exc:
+            stats.failed += 1
+            stats.errors.append(RecordError(qbd_id, "MAPPING_ERROR", f"{qbd.type_name}: {exc}"))
+            continue
+        known = mapped.get(row["qbd_id"])
+        if known is None or row["qbd_updated_at"] >= known[0]["qbd_updated_at"]:
+            mapped[row["qbd_id"]] = (row, lines)
+    if not mapped:
+        return stats
+
+    existing = {
+        r.qbd_id: r for r in connection.execute(
+            sa.select(header.c.qbd_id, header.c.qbd_revision_number, header.c.qbd_updated_at)
+            .where(header.c.qbd_id.in_(list(mapped))))
+    }
+    changed: list[dict] = []
+    for qbd_id, (row, _lines) in mapped.items():
+        old = existing.get(qbd_id)
+        if old is None:
+            stats.inserted += 1
+        elif row["qbd_updated_at"] > old.qbd_updated_at or (
+                row["qbd_updated_at"] == old.qbd_updated_at and row["qbd_revision_number"] != old.qbd_revision_number):
+            stats.updated += 1
+        else:
+            stats.unchanged += 1  # the same version again, or an older one: never go backwards
+            continue
+        changed.append(row)
+    if not changed:
+        return stats
+
+    statement = _insert(connection.dialect.name, header)
+    updatable = [c.name for c in header.columns if c.name not in ("id", "qbd_id")]
+    statement = statement.on_conflict_do_update(
+        index_elements=["qbd_id"],
+        set_={name: statement.excluded[name] for name in updatable},
+        where=statement.excluded.qbd_updated_at >= header.c.qbd_updated_at,
+    )
+    connection.execute(statement, changed)
+
+    if lines_table is not None:
+        ids = dict(connection.execute(
+            sa.select(header.c.qbd_id, header.c.id).where(header.c.qbd_id.in_([r["qbd_id"] for r in changed]))
+        ).tuples().all())
+        connection.execute(lines_table.delete().where(lines_table.c.header_id.in_(list(ids.values()))))
+        new_lines = [{**line, "header_id": ids[row["qbd_id"]]}
+                     for row in changed for line in mapped[row["qbd_id"]][1]]
+        if new_lines:
+            connection.execute(lines_table.insert(), new_lines)
+    return stats
+
+
+def record_errors(connection: sa.Connection, run_id: str, entity: str, errors: Iterable[RecordError]) -> None:
+    rows = [{"run_id": run_id, "entity": entity, "qbd_id": e.qbd_id, "error_code": e.code,
+             "message": e.message[:4000], "created_at": utcnow()} for e in errors]
+    if rows:
+        connection.execute(sync_errors.insert(), rows)

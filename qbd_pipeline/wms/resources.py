@@ -1,0 +1,55 @@
+"""The WMS database resource: one SQLAlchemy engine per URL and process."""
+
+import os
+import threading
+from pathlib import Path
+
+import dagster as dg
+import sqlalchemy as sa
+from pydantic import Field
+
+from ..settings import WMS_URL_VAR, default_wms_url
+
+_ENGINES: dict[str, sa.Engine] = {}
+_LOCK = threading.Lock()
+
+
+def make_engine(url: str) -> sa.Engine:
+    """An engine for the WMS; SQLite gets foreign keys, WAL and a busy timeout."""
+    with _LOCK:
+        engine = _ENGINES.get(url)
+        if engine is not None:
+            return engine
+        parsed = sa.make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = sa.create_engine(url, connect_args={"timeout": 60})
+
+            @sa.event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_connection, _record) -> None:
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.close()
+        else:
+            engine = sa.create_engine(url, pool_pre_ping=True)
+        _ENGINES[url] = engine
+        return engine
+
+
+class WmsDatabase(dg.ConfigurableResource):
+    """The warehouse-management database (SQLite or PostgreSQL)."""
+
+    url: str | None = Field(
+        default=None,
+        description=f"SQLAlchemy URL; set from ${WMS_URL_VAR} with dg.EnvVar. Unset: the local SQLite file.",
+    )
+
+    def engine(self) -> sa.Engine:
+        return make_engine(self.url or default_wms_url())
+
+
+def wms_from_env() -> WmsDatabase:
+    """The resource as deployments configure it; a URL with a password stays an EnvVar (masked)."""
+    return WmsDatabase(url=dg.EnvVar(WMS_URL_VAR) if os.environ.get(WMS_URL_VAR) else None)
