@@ -71,3 +71,64 @@ def openapi_spec() -> dict:
             pytest.fail(f"Conductor OpenAPI spec not found at {SPEC_PATH}")
         pytest.skip(f"Conductor OpenAPI spec not found at {SPEC_PATH}")
     return json.loads(SPEC_PATH.read_text())
+
+
+# --- WMS databases ------------------------------------------------------------------------------------
+POSTGRES_URL = os.environ.get("QBD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_reachable() -> str | None:
+    import sqlalchemy as sa
+
+    try:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure to connect means: no server here
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def wms_url(request, tmp_path):
+    """A fresh, empty WMS database: a SQLite file, or a private schema on the PostgreSQL server."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from qbd_pipeline.wms.resources import dispose_engine
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'wms.sqlite'}"
+        yield url
+        dispose_engine(url)
+        return
+    problem = _postgres_reachable()
+    if problem:
+        message = f"PostgreSQL not reachable at {POSTGRES_URL} ({problem}); set QBD_TEST_POSTGRES_URL"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    schema = f"qbd_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    yield url
+    dispose_engine(url)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    admin.dispose()
+
+
+@pytest.fixture
+def wms(wms_url):
+    """The WMS resource on a migrated database."""
+    from qbd_pipeline.wms.migrate import upgrade
+    from qbd_pipeline.wms.resources import WmsDatabase
+
+    resource = WmsDatabase(url=wms_url)
+    upgrade(resource.engine())
+    return resource

@@ -289,7 +289,8 @@ class EmulatorApp:
             if req.method == "POST":
                 self.emulator.faults.add(Fault(
                     kind=body["kind"], count=int(body.get("count", 1)), method=body.get("method"),
-                    path_contains=body.get("path_contains"), seconds=float(body.get("seconds", 1.0))))
+                    path_contains=body.get("path_contains"), seconds=float(body.get("seconds", 1.0)),
+                    skip=int(body.get("skip", 0))))
             elif req.method == "DELETE":
                 self.emulator.faults.clear()
             return {"faults": self.emulator.faults.pending()}

@@ -171,6 +171,13 @@ class Company:
                     "3170", f'The list element "{record_id}" is in use and cannot be deleted.')
             self._remove(resource, current)
 
+    def replace_raw(self, path: str, record_id: str, data: dict) -> None:
+        """Store a record exactly as given, bypassing every rule: for tests of how a client copes
+        with data QuickBooks returns that breaks the API contract or the client's own limits."""
+        resource = RESOURCES_BY_PATH[path]
+        with self.store.transaction():
+            self._save(resource, data, datetime.fromisoformat(data["updatedAt"]))
+
     # internals ------------------------------------------------------------------------------
     def _validate(self, params_cls: type, body: dict) -> None:
         problems = validate_body(body_rule(params_cls), body)

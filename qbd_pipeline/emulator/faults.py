@@ -13,6 +13,7 @@ class Fault:
     method: str | None = None
     path_contains: str | None = None
     seconds: float = 1.0
+    skip: int = 0  # let this many matching requests through first (e.g. to hit a later cursor page)
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method.upper() == method.upper()) and (
@@ -29,6 +30,8 @@ class FaultRegistry:
             raise ValueError(f"unknown fault kind {fault.kind!r}; expected one of {', '.join(KINDS)}")
         if fault.count < 1:
             raise ValueError("count must be at least 1")
+        if fault.skip < 0:
+            raise ValueError("skip must not be negative")
         with self._lock:
             self._faults.append(fault)
 
@@ -45,6 +48,9 @@ class FaultRegistry:
         with self._lock:
             for fault in self._faults:
                 if fault.matches(method, path):
+                    if fault.skip:
+                        fault.skip -= 1
+                        continue
                     fault.count -= 1
                     if fault.count == 0:
                         self._faults.remove(fault)

@@ -197,7 +197,7 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
     if lines_table is not None:
         ids = dict(connection.execute(
             sa.select(header.c.qbd_id, header.c.id).where(header.c.qbd_id.in_([r["qbd_id"] for r in changed]))
-        ).tuples().all())
+        ).all())
         connection.execute(lines_table.delete().where(lines_table.c.header_id.in_(list(ids.values()))))
         new_lines = [{**line, "header_id": ids[row["qbd_id"]]}
                      for row in changed for line in mapped[row["qbd_id"]][1]]

@@ -38,6 +38,14 @@ def make_engine(url: str) -> sa.Engine:
         return engine
 
 
+def dispose_engine(url: str) -> None:
+    """Close and forget the engine for `url` (tests that drop their database)."""
+    with _LOCK:
+        engine = _ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
 class WmsDatabase(dg.ConfigurableResource):
     """The warehouse-management database (SQLite or PostgreSQL)."""
 

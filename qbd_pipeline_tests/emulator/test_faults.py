@@ -95,3 +95,12 @@ def test_request_log_records_every_call(server, client):
     assert "limit=3" in log[0]["query"]
     unauthorized = httpx.get(f"{server.root_url}/_emulator/requests")
     assert unauthorized.status_code == 401
+
+
+def test_skip_lets_matching_requests_through_first(server, client):
+    _fault(server, kind="server_error", path_contains="/vendors", skip=2)
+    client.qbd.vendors.list(**EU)
+    client.qbd.vendors.list(**EU)
+    with pytest.raises(conductor.InternalServerError):
+        client.qbd.vendors.list(**EU)
+    assert client.qbd.vendors.list(**EU).data
