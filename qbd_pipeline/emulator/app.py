@@ -23,7 +23,7 @@ from ..entities import RESOURCES, RESOURCES_BY_PATH
 from . import errors
 from .company import new_request_id
 from .faults import Fault
-from .queries import plan_list, render
+from .queries import parse_filter_instant, plan_list, render
 from .state import Emulator
 
 log = logging.getLogger("qbd_pipeline.emulator")
@@ -57,8 +57,9 @@ class EmulatorApp:
             Route("/_emulator/records/{resource}/{record_id}", self.delete_record, methods=["DELETE"]),
             Route("/_emulator/faults", self.faults, methods=["GET", "POST", "DELETE"]),
             Route("/_emulator/requests", self.request_log, methods=["GET", "DELETE"]),
-            Route("/{rest:path}", self.conductor, methods=["GET", "POST", "DELETE"]),
+            Route("/{rest:path}", self.conductor, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]),
         ]
+        self._company_locks: dict[str, asyncio.Lock] = {}
         self.starlette = Starlette(routes=routes)
 
     async def __call__(self, scope, receive, send) -> None:
@@ -127,16 +128,23 @@ class EmulatorApp:
             self._log(request, status, request_id, started)
 
     async def _conductor(self, request: Request, request_id: str) -> Response:
-        parts = [p for p in request.url.path.split("/") if p]
-        if parts and parts[0] == "v1":
-            parts = parts[1:]
+        parts = self._parts(request)
         if not parts or parts[0] != "quickbooks-desktop" or len(parts) < 2:
             raise errors.invalid_request(f"Unrecognized request URL ({request.method}: {request.url.path}).",
                                          code="RESOURCE_MISSING", status=404)
         self._authenticate(request)
         company = self.emulator.company(request.headers.get("conductor-end-user-id"))
+        if request.method not in ("GET", "POST", "DELETE"):
+            raise errors.invalid_request(f"Unrecognized request URL ({request.method}: {request.url.path}).",
+                                         code="RESOURCE_MISSING", status=404)
+        # QuickBooks Desktop answers one request at a time per company file; Conductor queues the rest.
+        lock = self._company_locks.setdefault(company.end_user, asyncio.Lock())
+        async with lock:
+            return await self._serve(request, request_id, company)
+
+    async def _serve(self, request: Request, request_id: str, company) -> Response:
         fault = self.emulator.faults.consume(request.method, request.url.path)
-        if fault is not None:
+        if fault is not None and fault.kind != "latency":
             await self._apply_fault(fault, request, company.end_user)
         body = None
         if request.method == "POST":
@@ -150,16 +158,22 @@ class EmulatorApp:
         query: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
             query.setdefault(key, []).append(value)
-        result, cursor = await run_in_threadpool(self._dispatch, company, request.method, parts[1:], query, body)
+        result, cursor = await run_in_threadpool(self._dispatch, company, request.method, self._parts(request)[1:],
+                                                 query, body)
+        if fault is not None and fault.kind == "latency":
+            await asyncio.sleep(fault.seconds)  # a slow answer: the request itself arrived in time
         response = _json(result, request_id)
         if cursor:
             self.emulator.cursors.touch(cursor)
         return response
 
+    @staticmethod
+    def _parts(request: Request) -> list[str]:
+        parts = [p for p in request.url.path.split("/") if p]
+        return parts[1:] if parts and parts[0] == "v1" else parts
+
     async def _apply_fault(self, fault: Fault, request: Request, end_user: str) -> None:
-        if fault.kind == "latency":
-            await asyncio.sleep(fault.seconds)
-        elif fault.kind == "rate_limit":
+        if fault.kind == "rate_limit":
             raise errors.rate_limited(fault.seconds)
         elif fault.kind == "server_error":
             raise errors.internal()
@@ -230,13 +244,17 @@ class EmulatorApp:
         types = query.get(types_key)
         if not types:
             raise errors.invalid_request(f'Invalid input: expected array, received undefined at "{types_key}"')
+        allowed_types = _deleted_types(head)
+        for value in types:
+            if value not in allowed_types:
+                raise errors.invalid_request(f'Invalid option: "{value}" is not a valid value at "{types_key}"')
         clock = company.clock
         now = clock.now()
         floor = int(now.timestamp()) - 90 * 86400
         bounds = []
         for key, end in (("deletedAfter", False), ("deletedBefore", True)):
             value = (query.get(key) or [None])[-1]
-            bounds.append(int(clock.parse_bound(value, end_of_day=end).timestamp()) if value else None)
+            bounds.append(int(parse_filter_instant(clock, key, value, end).timestamp()) if value else None)
         after = max(bounds[0] or floor, floor)
         rows = company.store.deletions(company.end_user, kind, types, after, bounds[1])
         data = [{"objectType": object_type, "id": rid, type_field: type_, label_field: label,
@@ -256,14 +274,19 @@ class EmulatorApp:
             return _json(result, request_id)
         except errors.ConductorApiError as exc:
             return _error_response(exc, request_id)
-        except (ValueError, TypeError, KeyError) as exc:
-            return _error_response(errors.invalid_request(str(exc)), request_id)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            return _error_response(errors.invalid_request(f"{type(exc).__name__}: {exc}"), request_id)
+        except Exception:
+            log.exception("emulator control failure on %s %s", request.method, request.url.path)
+            return _error_response(errors.internal(), request_id)
 
     async def clock(self, request: Request) -> Response:
         def handle(req: Request, body: dict) -> dict:
             company = self.emulator.company(req.headers.get("conductor-end-user-id"))
             if req.method == "POST":
                 if "now" in body:
+                    if not isinstance(body["now"], str):
+                        raise ValueError('"now" must be an ISO 8601 timestamp with an offset')
                     company.clock.set(datetime.fromisoformat(body["now"].replace("Z", "+00:00")))
                 elif "advance_seconds" in body:
                     company.clock.advance(float(body["advance_seconds"]))
@@ -302,6 +325,20 @@ class EmulatorApp:
                 self.emulator.requests.clear()
             return {"data": list(self.emulator.requests)}
         return await self._control(request, handle)
+
+
+def _deleted_types(head: str) -> tuple[str, ...]:
+    """The allowed `objectTypes` / `transactionTypes` values, from the SDK's own Literal."""
+    import typing
+
+    from conductor.types.qbd import DeletedListObjectListParams, DeletedTransactionListParams
+
+    params, key = ((DeletedListObjectListParams, "object_types") if head == "deleted-list-objects"
+                   else (DeletedTransactionListParams, "transaction_types"))
+    hint = typing.get_type_hints(params)[key]
+    while typing.get_origin(hint) is not typing.Literal:
+        hint = typing.get_args(hint)[0]
+    return typing.get_args(hint)
 
 
 def create_app(emulator: Emulator) -> EmulatorApp:

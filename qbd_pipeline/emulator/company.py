@@ -185,6 +185,15 @@ class Company:
             raise errors.invalid_request("; ".join(problems))
 
     def _normalize_params(self, resource: QbdResource, body: dict, current: dict | None) -> dict:
+        _check_money(body)
+        if current is None and resource.path in ("sales-orders", "purchase-orders", "invoices") and not (
+                body.get("lines") or body.get("lineGroups")):
+            raise errors.invalid_request("At least one of lines or lineGroups is required.")
+        if resource.path in ("non-inventory-items", "service-items", "other-charge-items"):
+            given = [k for k in ("salesOrPurchaseDetails", "salesAndPurchaseDetails") if body.get(k)]
+            if len(given) > 1 or (current is None and not given):
+                raise errors.invalid_request(
+                    "Exactly one of salesOrPurchaseDetails or salesAndPurchaseDetails is required.")
         params = dict(body)
         params.pop("revisionNumber", None)
         if resource.path == "inventory-adjustments" and "lines" in params:
@@ -205,18 +214,31 @@ class Company:
                 on_hand = (item.data.get("quantityOnHand") or 0) if item else 0
                 flat["quantityDifference"] = detail["newQuantity"] - on_hand
             if "newValue" in detail:
-                flat["valueDifference"] = detail["newValue"]
+                item = self.store.find(self.end_user, line.get("itemId", ""))
+                data = item.data if item else {}
+                current_value = (to_decimal(data.get("averageCost")) or Decimal(0)) * Decimal(
+                    str(data.get("quantityOnHand") or 0))
+                flat["valueDifference"] = float((to_decimal(detail["newValue"]) or Decimal(0)) - current_value)
+            if isinstance(flat.get("valueDifference"), str):
+                flat["valueDifference"] = float(to_decimal(flat["valueDifference"]) or 0)
         return flat
 
     def _finish_list_object(self, resource: QbdResource, obj: dict, params: dict, current: dict | None) -> None:
         if obj.get("isActive") is None:
             obj["isActive"] = True
+        name = obj.get("name") or ""
+        if not name.strip() or ":" in name:
+            raise errors.qbd_request_error(
+                "3020", f'The name "{name}" is not valid: a name must not be empty or contain ":".')
         if resource.full_names:
             parent = obj.get("parent")
             if parent and parent.get("id"):
                 parent_row = self.store.get(self.end_user, resource.path, parent["id"])
                 if parent_row is None:
                     raise errors.invalid_reference("parent", parent["id"], resource.type_name)
+                if self._is_self_or_descendant(obj["id"], parent_row):
+                    raise errors.qbd_request_error(
+                        "3140", f'The parent "{parent["id"]}" would make "{obj["id"]}" its own ancestor.')
                 obj["fullName"] = f"{parent_row['fullName']}:{obj['name']}"
                 obj["sublevel"] = parent_row["sublevel"] + 1
             else:
@@ -386,15 +408,32 @@ class Company:
         self.store.log_deletion(self.end_user, kind, resource.deleted_type, current["id"], label,
                                 current["createdAt"], int(now.timestamp()), self.clock.stamp(now))
 
+    def _is_self_or_descendant(self, record_id: str, candidate: dict) -> bool:
+        """Whether `candidate` (a would-be parent) is the record itself or one of its descendants."""
+        seen: set[str] = set()
+        node: dict | None = candidate
+        while node is not None and node["id"] not in seen:
+            if node["id"] == record_id:
+                return True
+            seen.add(node["id"])
+            parent_id = (node.get("parent") or {}).get("id")
+            found = self.store.find(self.end_user, parent_id) if parent_id else None
+            node = found.data if found is not None else None
+        return False
+
     def _in_use(self, record_id: str) -> bool:
         return bool(self.store.children(self.end_user, record_id)) or self.store.referenced(
             self.end_user, record_id)
 
     def _rename_children(self, parent: dict) -> None:
+        """A renamed or moved parent changes its descendants' full names: each is a modification,
+        with a new revision and `updatedAt`, so incremental readers see the new names."""
         for row in self.store.children(self.end_user, parent["id"]):
-            child = row.data
+            child = dict(row.data)
             child["fullName"] = f"{parent['fullName']}:{child['name']}"
             child["sublevel"] = parent["sublevel"] + 1
+            child["updatedAt"] = parent["updatedAt"]
+            child["revisionNumber"] = self._new_revision()
             resource = RESOURCES_BY_PATH[row.path]
             self._save(resource, child, datetime.fromisoformat(child["updatedAt"]))
             self._rename_children(child)
@@ -431,6 +470,26 @@ class Company:
             item[field] = float((item.get(field) or 0) + delta)
             item_resource = RESOURCES_BY_PATH[row.path]
             self._save(item_resource, item, datetime.fromisoformat(item["updatedAt"]))
+
+
+_MONEY_KEYS = frozenset({
+    "amount", "rate", "salesPrice", "purchaseCost", "price", "creditLimit", "openingBalance", "discountRate",
+    "exchangeRate", "ratePercent", "pricePercentage", "discountRatePercent", "totalValue", "newValue",
+    "valueDifference", "salesTaxPercentage",
+})
+
+
+def _check_money(value: object, path: str = "") -> None:
+    """Money and rates travel as decimal strings; anything else is refused before QuickBooks sees it."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            where = f"{path}.{key}" if path else key
+            if key in _MONEY_KEYS and isinstance(inner, str) and to_decimal(inner) is None:
+                raise errors.invalid_request(f'Invalid decimal string "{inner}" at "{where}"')
+            _check_money(inner, where)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            _check_money(inner, f"{path}[{index}]")
 
 
 def new_request_id() -> str:

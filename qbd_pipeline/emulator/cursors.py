@@ -42,8 +42,10 @@ class CursorRegistry:
         """The next page of ids and how many remain after it; the iterator closes when drained."""
         with self._lock:
             it = self._iterators.get(cursor)
-            if it is None or it.end_user != end_user or it.path != path or it.expires_at < time.monotonic():
-                self._iterators.pop(cursor, None)
+            if it is None or it.end_user != end_user or it.path != path:
+                raise errors.invalid_cursor()  # another listing's cursor: leave that listing alone
+            if it.expires_at < time.monotonic():
+                del self._iterators[cursor]
                 raise errors.invalid_cursor()
             page = it.ids[it.position:it.position + limit]
             it.position += len(page)
@@ -51,7 +53,8 @@ class CursorRegistry:
             if remaining == 0:
                 del self._iterators[cursor]
             else:
-                it.expires_at = float("inf")  # the window restarts when this response is sent
+                # Provisional: `touch` restarts the window when this response is sent.
+                it.expires_at = time.monotonic() + self.ttl_seconds
             return page, remaining
 
     def touch(self, cursor: str) -> None:

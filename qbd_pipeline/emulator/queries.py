@@ -5,6 +5,7 @@ request when one value is missing; `updatedAfter`/`updatedBefore` are inclusive 
 company's offset when they carry none; `status` defaults to active; name ranges sort by full name.
 """
 
+import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,6 +53,22 @@ def allowed_params(resource: QbdResource) -> dict[str, bool]:
         text = str(base)
         result[alias] = origin in (list, typing.List) or "List[" in text or "SequenceNotStr" in text  # noqa: UP006
     return result
+
+
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z)?)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_filter_instant(clock: CompanyClock, key: str, value: str, end_of_day: bool):
+    """One of the three documented formats (date, local date-time, date-time with offset), or a 400."""
+    if not _INSTANT.match(value):
+        raise errors.invalid_request(
+            f'Invalid date-time "{value}" at "{key}": use YYYY-MM-DD, YYYY-MM-DDTHH:mm:ss or '
+            "YYYY-MM-DDTHH:mm:ss±HH:mm")
+    try:
+        return clock.parse_bound(value, end_of_day=end_of_day)
+    except ValueError as exc:
+        raise errors.invalid_request(f'Invalid date-time "{value}" at "{key}"') from exc
 
 
 def _one(query: Query, key: str) -> str | None:
@@ -110,17 +127,17 @@ def plan_list(resource: QbdResource, query: Query, clock: CompanyClock) -> ListP
     for key, op, end in (("updatedAfter", ">=", False), ("updatedBefore", "<=", True)):
         value = _one(query, key)
         if value is not None:
-            try:
-                bound = clock.parse_bound(value, end_of_day=end)
-            except ValueError as exc:
-                raise errors.invalid_request(f'Invalid date-time "{value}" at "{key}"') from exc
+            bound = parse_filter_instant(clock, key, value, end)
             plan.where.append((f"updated_utc {op} ?", (int(bound.timestamp()),)))
     _plan_text_filters(plan, query, "name", "name_lower")
     _plan_text_filters(plan, query, "refNumber", "ref_number")
     _plan_ranges(plan, query, resource)
-    for key, value in (("transactionDateFrom", ">="), ("transactionDateTo", "<=")):
-        if _one(query, key):
-            plan.where.append((f"txn_date {value} ?", (_one(query, key)[:10],)))
+    for key, op in (("transactionDateFrom", ">="), ("transactionDateTo", "<=")):
+        value = _one(query, key)
+        if value is not None:
+            if not _DATE.match(value):
+                raise errors.invalid_request(f'Invalid date "{value}" at "{key}": use YYYY-MM-DD')
+            plan.where.append((f"txn_date {op} ?", (value,)))
     for key in ("customerIds", "vendorIds"):
         if query.get(key):
             values = query[key]
@@ -195,9 +212,12 @@ def _plan_post_filters(plan: ListPlan, query: Query) -> None:
     if len(given) > 1:
         raise errors.invalid_request("Only one total-balance filter can be used at a time")
     if given:
-        from decimal import Decimal
+        from decimal import Decimal, InvalidOperation
         op = balance_ops[given[0]]
-        bound = Decimal(_one(query, given[0]) or "0")
+        try:
+            bound = Decimal(_one(query, given[0]) or "")
+        except InvalidOperation as exc:
+            raise errors.invalid_request(f'Invalid decimal string at "{given[0]}"') from exc
         compare = {"==": Decimal.__eq__, ">": Decimal.__gt__, "<": Decimal.__lt__, ">=": Decimal.__ge__,
                    "<=": Decimal.__le__}[op]
         plan.post_filters.append(lambda obj: compare(Decimal(obj.get("totalBalance") or "0"), bound))

@@ -133,6 +133,11 @@ def test_writes_conform(server, client, checker):
         assert type(created) is resource.model
         again = sdk.retrieve(created.id, conductor_end_user_id=END_USER)
         assert again.revision_number == created.revision_number
+        changes = ({"memo": "updated through the SDK"} if resource.kind == "transaction"
+                   else {"is_active": False})
+        updated = sdk.update(created.id, revision_number=created.revision_number,
+                             conductor_end_user_id=END_USER, **changes)
+        assert type(updated) is resource.model and updated.revision_number != created.revision_number
         if resource.can_void:
             assert sdk.void(created.id, conductor_end_user_id=END_USER).voided is True
         if resource.can_delete:

@@ -22,8 +22,11 @@ def test_rate_limit_sends_429_with_retry_after_and_the_sdk_recovers(server, clie
     with pytest.raises(conductor.RateLimitError) as caught:
         client.qbd.vendors.list(**EU)
     assert caught.value.response.headers["Retry-After"] == "0.2"
-    _fault(server, kind="rate_limit", count=1, seconds=0.2)
-    assert sdk_client(server, max_retries=2).qbd.vendors.list(**EU).data  # retried after Retry-After
+    # The SDK's own first backoff is at most 0.5 s; waiting 1.2 s proves it obeyed Retry-After.
+    _fault(server, kind="rate_limit", count=1, seconds=1.2)
+    began = time.monotonic()
+    assert sdk_client(server, max_retries=2).qbd.vendors.list(**EU).data
+    assert time.monotonic() - began >= 1.2
 
 
 def test_server_error_and_offline(server, client):

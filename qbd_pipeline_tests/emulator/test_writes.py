@@ -145,4 +145,5 @@ def test_deletes_and_voids_reach_the_deleted_feeds(server, client):
     assert [(d.id, d.full_name, d.list_type) for d in deleted] == [(vendor.id, "Short Lived Vendor", "vendor")]
     used = order.customer.id
     refused = httpx.delete(f"{server.root_url}/_emulator/records/customers/{used}", headers=HEADERS)
-    assert refused.status_code >= 400  # still referenced by other transactions
+    assert refused.status_code == 502  # still referenced by other transactions
+    assert refused.json()["error"]["integrationCode"] == "3170"
