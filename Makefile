@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test lint emulator clean
+.PHONY: install test lint demo dev emulator clean
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,17 @@ lint: install
 test: install lint
 	$(BIN)/python -m pytest
 
+demo: install
+	$(BIN)/qbd-pipeline demo
+
+dev: install
+	$(BIN)/qbd-pipeline dev
+
 emulator: install
 	$(BIN)/python -m qbd_pipeline.emulator
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+
+clean-data:
+	rm -rf data

@@ -7,14 +7,40 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="qbd-pipeline", description="qbd-pipeline operations")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("emulator", help="serve the Conductor API emulator (same flags as python -m qbd_pipeline.emulator)",
+    db = sub.add_parser("db", help="the WMS database schema")
+    db.add_argument("action", choices=["upgrade", "current"])
+    db.add_argument("--url", help="SQLAlchemy URL (default: $WMS_DATABASE_URL, else the local SQLite file)")
+    sub.add_parser("emulator", help="serve the Conductor API emulator (flags: python -m qbd_pipeline.emulator -h)",
                    add_help=False)
+    sub.add_parser("demo", help="full initial load of the demo company into the local WMS")
+    sub.add_parser("dev", help="the emulator plus `dagster dev` on the demo's instance")
     args, rest = parser.parse_known_args(argv)
     if args.command == "emulator":
         from .emulator.__main__ import main as emulator_main
 
         return emulator_main(rest)
-    return 2
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.command == "db":
+        import os
+
+        from .settings import WMS_URL_VAR, default_wms_url
+        from .wms.migrate import current_revision, upgrade
+        from .wms.resources import make_engine
+
+        engine = make_engine(args.url or os.environ.get(WMS_URL_VAR) or default_wms_url())
+        where = engine.url.render_as_string(hide_password=True)
+        if args.action == "upgrade":
+            upgrade(engine)
+        print(f"{where}: schema revision {current_revision(engine)}")
+        return 0
+    if args.command == "demo":
+        from .demo import main as demo_main
+
+        return demo_main()
+    from .devserver import main as dev_main
+
+    return dev_main()
 
 
 if __name__ == "__main__":

@@ -10,3 +10,29 @@ def test_definitions_load_without_any_secret_set(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     dg.Definitions.validate_loadable(defs)
     assert "conductor" in defs.resources
+
+
+def test_a_run_without_the_secret_fails_with_one_line_naming_it(monkeypatch, tmp_path):
+    import importlib
+
+    import qbd_pipeline.definitions as definitions
+    from qbd_pipeline.wms.migrate import upgrade
+    from qbd_pipeline.wms.resources import make_engine
+
+    monkeypatch.delenv("CONDUCTOR_SECRET_KEY", raising=False)
+    monkeypatch.setenv("CONDUCTOR_END_USER_ID", "end_usr_x")
+    url = f"sqlite:///{tmp_path / 'wms.sqlite'}"
+    monkeypatch.setenv("WMS_DATABASE_URL", url)
+    upgrade(make_engine(url))
+    try:
+        job = importlib.reload(definitions).defs.resolve_job_def("qbd_incremental_pull")
+        result = job.execute_in_process(partition_key="2026-11-01-00:00", instance=dg.DagsterInstance.ephemeral(),
+                                        raise_on_error=False)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(definitions)
+    assert not result.success
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failures
+    assert {e.event_specific_data.user_failure_data.description for e in failures} == {
+        "CONDUCTOR_SECRET_KEY is not set: export the Conductor secret key as CONDUCTOR_SECRET_KEY (see .env.example)"}

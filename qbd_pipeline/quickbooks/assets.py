@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from pydantic import Field
 
 from ..entities import ENTITIES, Entity, resources_of
-from ..resources.conductor import ConductorResource
+from ..resources.conductor import ConductorResource, MissingSetting
 from ..wms.load import LoadStats, load_batch, record_errors
 from ..wms.mapping import MAPPINGS
 from ..wms.resources import WmsDatabase
@@ -47,6 +47,10 @@ def _window(context: dg.AssetExecutionContext, lookback: timedelta):
 
 def pull_entity(context: dg.AssetExecutionContext, entity: Entity, conductor: ConductorResource,
                 wms: WmsDatabase, config: PullConfig) -> dg.MaterializeResult:
+    try:
+        conductor.require()
+    except MissingSetting as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
     mapping = MAPPINGS[entity.name]
     header, _lines = TABLES[entity.name]
     engine = wms.engine()

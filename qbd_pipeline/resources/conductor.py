@@ -5,6 +5,8 @@ retried create can duplicate a record and a retried cursor request silently skip
 """
 
 
+import os
+
 import conductor
 import dagster as dg
 from pydantic import Field
@@ -14,11 +16,21 @@ END_USER_VAR = "CONDUCTOR_END_USER_ID"
 BASE_URL_VAR = "CONDUCTOR_BASE_URL"
 
 
+class MissingSetting(RuntimeError):
+    """A required environment variable is not set."""
+
+    def __init__(self, variable: str, what: str) -> None:
+        super().__init__(f"{variable} is not set: export {what} as {variable} (see .env.example)")
+        self.variable = variable
+
+
 class ConductorResource(dg.ConfigurableResource):
     """Conductor's QuickBooks Desktop API for one company file (one end user)."""
 
-    secret_key: str = Field(description="Conductor secret key; set it from the environment with dg.EnvVar.")
-    end_user_id: str = Field(description="The Conductor end user, i.e. the QuickBooks company file.")
+    secret_key: str | None = Field(
+        default=None, description="Conductor secret key; set it from the environment with dg.EnvVar.")
+    end_user_id: str | None = Field(
+        default=None, description="The Conductor end user, i.e. the QuickBooks company file.")
     base_url: str | None = Field(
         default=None,
         description=f"API root, e.g. the emulator's http://127.0.0.1:8765/v1. Unset: ${BASE_URL_VAR}, "
@@ -28,8 +40,16 @@ class ConductorResource(dg.ConfigurableResource):
     read_max_retries: int = Field(default=2, description="SDK retries for idempotent reads.")
     strict_responses: bool = Field(default=True, description="Validate every response against the SDK models.")
 
+    def require(self) -> None:
+        """Fail with one line naming the missing variable, before any request is made."""
+        for value, variable, what in ((self.secret_key, SECRET_KEY_VAR, "the Conductor secret key"),
+                                      (self.end_user_id, END_USER_VAR, "the Conductor end user (company file)")):
+            if not value:
+                raise MissingSetting(variable, what)
+
     def client(self, *, retries: bool = True) -> conductor.Conductor:
         """An SDK client; `retries=False` for writes and cursor pages (never replay those)."""
+        self.require()
         return conductor.Conductor(
             api_key=self.secret_key,
             base_url=self.base_url or None,
@@ -45,11 +65,14 @@ class ConductorResource(dg.ConfigurableResource):
 
 
 def conductor_from_env() -> ConductorResource:
-    """The resource as deployments configure it: every value from the environment."""
-    import os
+    """The resource as deployments configure it: every value from the environment.
 
+    Secrets stay `dg.EnvVar`s (resolved at launch, masked in the UI). A variable missing when the
+    code location loads leaves the field empty, so runs fail with `MissingSetting`'s one line
+    instead of a configuration traceback.
+    """
     return ConductorResource(
-        secret_key=dg.EnvVar(SECRET_KEY_VAR),
-        end_user_id=dg.EnvVar(END_USER_VAR),
+        secret_key=dg.EnvVar(SECRET_KEY_VAR) if os.environ.get(SECRET_KEY_VAR) else None,
+        end_user_id=dg.EnvVar(END_USER_VAR) if os.environ.get(END_USER_VAR) else None,
         base_url=os.environ.get(BASE_URL_VAR) or None,
     )

@@ -4,7 +4,7 @@ import conductor
 import dagster as dg
 import pytest
 
-from qbd_pipeline.resources.conductor import ConductorResource, conductor_from_env
+from qbd_pipeline.resources.conductor import ConductorResource, MissingSetting, conductor_from_env
 from qbd_pipeline_tests.conftest import END_USER, SECRET_KEY
 
 
@@ -29,7 +29,12 @@ def test_a_wrong_key_fails_without_echoing_it(shared_server):
     assert "sk_test_definitely_wrong_key" not in str(caught.value)
 
 
-def test_deployments_take_the_secret_key_from_the_environment():
-    field = ConductorResource.model_fields["secret_key"]
-    assert "EnvVar" in (field.description or "")
-    assert isinstance(conductor_from_env().secret_key, dg.EnvVar)
+def test_deployments_take_the_secret_key_from_the_environment(monkeypatch):
+    monkeypatch.setenv("CONDUCTOR_SECRET_KEY", "sk_test_from_env")
+    monkeypatch.setenv("CONDUCTOR_END_USER_ID", END_USER)
+    resource = conductor_from_env()
+    assert isinstance(resource.secret_key, dg.EnvVar)  # resolved at launch, masked in the UI
+    assert resource.secret_key.env_var_name == "CONDUCTOR_SECRET_KEY"
+    monkeypatch.delenv("CONDUCTOR_SECRET_KEY")
+    with pytest.raises(MissingSetting, match=r"^CONDUCTOR_SECRET_KEY is not set"):
+        conductor_from_env().client()

@@ -1,0 +1,62 @@
+"""`make dev`: the emulator (demo company) and `dagster dev`, on the demo's data folder."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from .demo import prepare_environment
+
+
+def _stop(process: subprocess.Popen, timeout: float = 30.0) -> None:
+    """SIGINT to the child's own process group, then SIGKILL if it has not gone in time."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    # Explicit handlers: a parent started in the background may have inherited an ignored SIGINT.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    port = int(os.environ.get("QBD_EMULATOR_PORT", "8765"))
+    folder = prepare_environment(port)
+    # Each child gets its own process group, so one Ctrl-C here stops each of them exactly once.
+    emulator = subprocess.Popen(
+        [sys.executable, "-m", "qbd_pipeline.emulator", "--port", str(port),
+         "--state-file", str(folder / "emulator.sqlite"),
+         "--secret-key", os.environ["CONDUCTOR_SECRET_KEY"], "--end-user-id", os.environ["CONDUCTOR_END_USER_ID"]],
+        start_new_session=True)
+    dagster = None
+    try:
+        time.sleep(1.0)
+        if emulator.poll() is not None:
+            print(f"the emulator did not start (port {port} taken? set QBD_EMULATOR_PORT)", file=sys.stderr)
+            return 1
+        print(f"emulator: http://127.0.0.1:{port}/v1   DAGSTER_HOME: {os.environ['DAGSTER_HOME']}")
+        dagster = subprocess.Popen([sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml",
+                                    "-h", "127.0.0.1", "-p", os.environ.get("DAGSTER_PORT", "3000")],
+                                   start_new_session=True)
+        return dagster.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if dagster is not None:
+            _stop(dagster)
+        _stop(emulator)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
