@@ -132,8 +132,61 @@ def map_record(mapping: EntityMapping, qbd: QbdResource, raw: dict, now: datetim
     return row, lines
 
 
-def _insert(dialect: str, table: sa.Table):
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+def _columns_of(table: sa.Table, rows: list[dict]) -> list[str]:
+    present = set().union(*(r.keys() for r in rows))
+    return [c.name for c in table.columns if c.name in present]
+
+
+def _copy_to_stage(connection: sa.Connection, table: sa.Table, rows: list[dict], names: list[str]) -> str:
+    """PostgreSQL: COPY the rows into a transaction-scoped staging copy of `table`."""
+    from psycopg import sql
+
+    stage = f"stage_{table.name}"
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor:
+        cursor.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {} INCLUDING DEFAULTS) "
+                               "ON COMMIT DELETE ROWS").format(sql.Identifier(stage), sql.Identifier(table.name)))
+        cursor.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(stage)))
+        with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(stage), sql.SQL(", ").join(map(sql.Identifier, names)))) as copy:
+            for row in rows:
+                copy.write_row([row.get(name) for name in names])
+    return stage
+
+
+def upsert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    """Insert or update by `qbd_id`, never replacing a row with an older `qbd_updated_at`."""
+    if not rows:
+        return
+    names = _columns_of(table, rows)
+    updatable = [n for n in names if n not in ("id", "qbd_id")]
+    if connection.dialect.name == "postgresql":
+        stage = _copy_to_stage(connection, table, rows, names)
+        source = sa.table(stage, *(sa.column(n) for n in names))
+        statement = postgresql.insert(table).from_select(names, sa.select(*(source.c[n] for n in names)))
+    else:
+        statement = sqlite.insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["qbd_id"],
+        set_={name: statement.excluded[name] for name in updatable},
+        where=statement.excluded.qbd_updated_at >= table.c.qbd_updated_at,
+    )
+    if connection.dialect.name == "postgresql":
+        connection.execute(statement)
+    else:
+        connection.execute(statement, rows)
+
+
+def insert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        names = _columns_of(table, rows)
+        stage = _copy_to_stage(connection, table, rows, names)
+        connection.exec_driver_sql(
+            f'INSERT INTO "{table.name}" ({", ".join(names)}) SELECT {", ".join(names)} FROM "{stage}"')
+    else:
+        connection.execute(table.insert(), rows)
 
 
 def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResource, records: list[dict],
@@ -185,14 +238,7 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
     if not changed:
         return stats
 
-    statement = _insert(connection.dialect.name, header)
-    updatable = [c.name for c in header.columns if c.name not in ("id", "qbd_id")]
-    statement = statement.on_conflict_do_update(
-        index_elements=["qbd_id"],
-        set_={name: statement.excluded[name] for name in updatable},
-        where=statement.excluded.qbd_updated_at >= header.c.qbd_updated_at,
-    )
-    connection.execute(statement, changed)
+    upsert_rows(connection, header, changed)
 
     if lines_table is not None:
         ids = dict(connection.execute(
@@ -201,8 +247,7 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
         connection.execute(lines_table.delete().where(lines_table.c.header_id.in_(list(ids.values()))))
         new_lines = [{**line, "header_id": ids[row["qbd_id"]]}
                      for row in changed for line in mapped[row["qbd_id"]][1]]
-        if new_lines:
-            connection.execute(lines_table.insert(), new_lines)
+        insert_rows(connection, lines_table, new_lines)
     return stats
 
 
