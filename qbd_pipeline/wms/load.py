@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..entities import QbdResource
 from .mapping import Col, EntityMapping
 from .schema import TABLES, sync_errors, utcnow
+from .triggers import sync_writer
 
 
 class MappingError(ValueError):
@@ -238,6 +239,13 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
     if not changed:
         return stats
 
+    with sync_writer(connection):  # the pull's writes are not WMS changes: no echo to QuickBooks
+        _write(connection, header, lines_table, changed, mapped)
+    return stats
+
+
+def _write(connection: sa.Connection, header: sa.Table, lines_table: sa.Table | None, changed: list[dict],
+           mapped: dict[str, tuple[dict, list[dict]]]) -> None:
     upsert_rows(connection, header, changed)
 
     if lines_table is not None:
@@ -248,7 +256,6 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
         new_lines = [{**line, "header_id": ids[row["qbd_id"]]}
                      for row in changed for line in mapped[row["qbd_id"]][1]]
         insert_rows(connection, lines_table, new_lines)
-    return stats
 
 
 def record_errors(connection: sa.Connection, run_id: str, entity: str, errors: Iterable[RecordError]) -> None:

@@ -67,13 +67,15 @@ def _mapped_columns(columns: tuple[Col, ...]) -> list[sa.Column]:
 
 
 def _sync_columns() -> list[sa.Column]:
+    # The QuickBooks identity is empty on rows the WMS creates until the push-back stores it.
     return [
-        sa.Column("qbd_id", sa.String(36), nullable=False, unique=True),
-        sa.Column("qbd_revision_number", sa.String(32), nullable=False),
+        sa.Column("qbd_id", sa.String(36), unique=True),
+        sa.Column("qbd_revision_number", sa.String(32)),
         sa.Column("qbd_created_at", UtcDateTime()),
-        sa.Column("qbd_updated_at", UtcDateTime(), nullable=False, index=True),
-        sa.Column("synced_at", UtcDateTime(), nullable=False),
-        sa.Column("updated_at", UtcDateTime(), nullable=False, default=utcnow),
+        sa.Column("qbd_updated_at", UtcDateTime(), index=True),
+        sa.Column("synced_at", UtcDateTime()),
+        sa.Column("updated_at", UtcDateTime(), nullable=False, default=utcnow,
+                  server_default=sa.text("CURRENT_TIMESTAMP")),
     ]
 
 
@@ -94,7 +96,8 @@ def _build(mapping: EntityMapping) -> tuple[sa.Table, sa.Table | None]:
         sa.Column("line_number", sa.Integer, nullable=False),
         sa.Column("qbd_line_id", sa.String(36)),
         *_mapped_columns(mapping.lines.columns),
-        sa.Column("updated_at", UtcDateTime(), nullable=False, default=utcnow),
+        sa.Column("updated_at", UtcDateTime(), nullable=False, default=utcnow,
+                  server_default=sa.text("CURRENT_TIMESTAMP")),
         sa.UniqueConstraint("header_id", "line_number", name=f"uq_{mapping.lines.table}_position"),
     )
     return header, lines
@@ -133,4 +136,61 @@ sync_errors = sa.Table(
     sa.Column("error_code", sa.String(64), nullable=False),
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False, default=utcnow),
+)
+
+# --- push-back: change capture, agreed versions, decided conflicts ----------------------------------
+
+wms_changes = sa.Table(
+    "wms_changes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("row_id", sa.Integer, nullable=False),
+    sa.Column("qbd_id", sa.String(36)),
+    sa.Column("operation", sa.String(8), nullable=False),  # insert | update | delete
+    sa.Column("changed_fields", sa.Text),
+    sa.Column("changed_at", UtcDateTime(), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP")),
+    sa.Column("status", sa.String(16), nullable=False, server_default="pending"),  # pending|pushed|failed|skipped
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text),
+    sa.Column("next_attempt_at", UtcDateTime(), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP")),
+    sa.Column("claimed_by", sa.String(64)),
+    sa.Column("claimed_at", UtcDateTime()),
+    sa.Column("run_id", sa.String(64)),
+    sa.Column("handled_at", UtcDateTime()),
+    sa.Index("ix_wms_changes_pending", "status", "entity", "next_attempt_at"),
+    sa.Index("ix_wms_changes_row", "entity", "row_id"),
+)
+
+sync_snapshots = sa.Table(
+    "sync_snapshots", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("qbd_id", sa.String(36), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),  # JSON of the mapped fields both sides last agreed on
+    sa.Column("qbd_revision_number", sa.String(32)),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("entity", "qbd_id", name="uq_sync_snapshots_record"),
+)
+
+sync_conflicts = sa.Table(
+    "sync_conflicts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(64), nullable=False, index=True),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("row_id", sa.Integer),
+    sa.Column("qbd_id", sa.String(36)),
+    sa.Column("field", sa.String(64), nullable=False),
+    sa.Column("wms_value", sa.Text),
+    sa.Column("qbd_value", sa.Text),
+    sa.Column("winner", sa.String(8), nullable=False),  # wms | qbd
+    sa.Column("rule", sa.String(64), nullable=False),
+    sa.Column("decided_at", UtcDateTime(), nullable=False),
+)
+
+# SQLite has no session variables: the sync marks its own transactions here (set and cleared inside
+# the transaction, so no other connection ever sees it set). PostgreSQL uses a transaction-local GUC.
+sync_context = sa.Table(
+    "sync_context", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sync_writer", sa.Integer, nullable=False, server_default="0"),
 )

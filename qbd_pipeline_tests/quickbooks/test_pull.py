@@ -6,7 +6,7 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
-from qbd_pipeline.wms.schema import TABLES, sync_errors, sync_runs
+from qbd_pipeline.wms.schema import TABLES, sync_errors, sync_runs, wms_changes
 from qbd_pipeline_tests.conftest import END_USER, sdk_client
 from qbd_pipeline_tests.wms_compare import differences, snapshot
 
@@ -52,6 +52,8 @@ def test_full_initial_load_equals_quickbooks_field_by_field(server, wms):
         runs = connection.execute(sa.select(sync_runs)).all()
     assert sorted(r.entity for r in runs) == sorted(ENTITIES)
     assert all(r.status == "success" and r.run_id == result.run_id for r in runs)
+    with wms.engine().connect() as connection:  # the pull's own writes are not WMS changes
+        assert connection.execute(sa.select(sa.func.count()).select_from(wms_changes)).scalar() == 0
 
 
 def test_next_partition_brings_exactly_the_edits_and_rerunning_changes_nothing(server, wms):
@@ -84,6 +86,8 @@ def test_next_partition_brings_exactly_the_edits_and_rerunning_changes_nothing(s
         assert connection.execute(sa.select(vendors.c.is_active).where(vendors.c.qbd_id == vendor.id)).scalar() \
             is False
 
+    with wms.engine().connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(wms_changes)).scalar() == 0
     before = snapshot(wms.engine())
     again = pull(server, wms, "2026-11-01-04:00")
     assert all(metadata(again, e)["inserted"] == metadata(again, e)["updated"] == 0 for e in ENTITIES)
