@@ -2,6 +2,8 @@
 
 import dagster as dg
 
+from .pushback.jobs import wms_push_back
+from .pushback.sensors import wms_change_sensor
 from .quickbooks.assets import pull_assets
 from .quickbooks.jobs import qbd_incremental_pull, qbd_incremental_pull_schedule
 from .resources.conductor import conductor_from_env
@@ -9,7 +11,8 @@ from .wms.resources import wms_from_env
 
 defs = dg.Definitions(
     assets=pull_assets,
-    jobs=[qbd_incremental_pull],
+    jobs=[qbd_incremental_pull, wms_push_back],
     schedules=[qbd_incremental_pull_schedule],
+    sensors=[wms_change_sensor],
     resources={"conductor": conductor_from_env(), "wms": wms_from_env()},
 )

@@ -14,13 +14,21 @@ from typing import Literal
 Kind = Literal["list", "transaction"]
 
 
+ConflictRule = Literal["latest_wins", "qbd_wins", "wms_wins", "never_push"]
+
+
 @dataclass(frozen=True)
 class Entity:
-    """A sync entity: one Dagster asset and one WMS table family."""
+    """A sync entity: one Dagster asset, one WMS table family, one push-back op.
+
+    `conflict_rule` decides a field changed on both sides since they last agreed; a field changed on
+    one side only always goes to the other side.
+    """
 
     name: str
     depends_on: tuple[str, ...] = ()
     direction: Literal["both", "qbd_to_wms"] = "both"
+    conflict_rule: ConflictRule = "latest_wins"
 
 
 @dataclass(frozen=True)
@@ -65,12 +73,15 @@ class QbdResource:
 
 
 ENTITIES: tuple[Entity, ...] = (
-    Entity("customers"),
+    # QuickBooks wins a field changed on both sides; contact details changed only in the WMS still go to QBD.
+    Entity("customers", conflict_rule="qbd_wins"),
     Entity("vendors"),
     Entity("items"),
-    Entity("sales_orders", depends_on=("customers", "items")),
+    # Fulfilment happens in the WMS.
+    Entity("sales_orders", depends_on=("customers", "items"), conflict_rule="wms_wins"),
     Entity("purchase_orders", depends_on=("vendors", "items")),
-    Entity("invoices", depends_on=("customers", "items"), direction="qbd_to_wms"),
+    Entity("invoices", depends_on=("customers", "items"), direction="qbd_to_wms", conflict_rule="never_push"),
+    # Pushed once, as quantity differences (net change); stock figures flow from QuickBooks only.
     Entity("inventory_adjustments", depends_on=("items",)),
 )
 

@@ -76,7 +76,7 @@ def pull_entity(context: dg.AssetExecutionContext, entity: Entity, conductor: Co
                     context.log.warning(f"{qbd.path}: window fetched again after: {failure}")
                 for batch in spool.batches(config.batch_size):
                     with engine.begin() as connection:
-                        batch_stats = load_batch(connection, mapping, qbd, batch)
+                        batch_stats = load_batch(connection, mapping, qbd, batch, run_id=run_id)
                         record_errors(connection, run_id, entity.name, batch_stats.errors)
                     totals.add(batch_stats)
             context.log.info(f"{qbd.path}: {stats.fetched} fetched in {stats.requests} request(s)")

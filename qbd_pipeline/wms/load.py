@@ -6,6 +6,7 @@ win), and for transactions one DELETE plus one INSERT of the changed headers' li
 transaction. A record that fails validation or mapping becomes a `RecordError`; the batch goes on.
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,7 +18,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..entities import QbdResource
 from .mapping import Col, EntityMapping
-from .schema import TABLES, sync_errors, utcnow
+from .schema import TABLES, sync_conflicts, sync_errors, utcnow, wms_changes
+from .snapshots import upsert_snapshots
 from .triggers import sync_writer
 
 
@@ -117,7 +119,10 @@ def map_record(mapping: EntityMapping, qbd: QbdResource, raw: dict, now: datetim
     row.update(
         qbd_id=raw["id"], qbd_revision_number=str(raw["revisionNumber"]),
         qbd_created_at=parse_instant(raw["createdAt"]), qbd_updated_at=parse_instant(raw["updatedAt"]),
-        synced_at=now, updated_at=now,
+        synced_at=now,
+        # The WMS-side modification time of a pulled row is when it last changed anywhere, so that
+        # "the later modification wins" compares edits, not sync times.
+        updated_at=parse_instant(raw["updatedAt"]),
     )
     if mapping.has_item_type:
         row["item_type"] = qbd.item_type
@@ -128,7 +133,7 @@ def map_record(mapping: EntityMapping, qbd: QbdResource, raw: dict, now: datetim
             flat.extend(group.get("lines") or [])
         for number, line in enumerate(flat, start=1):
             line_row = map_columns(mapping.lines.columns, line)
-            line_row.update(line_number=number, qbd_line_id=line.get("id"), updated_at=now)
+            line_row.update(line_number=number, qbd_line_id=line.get("id"), updated_at=row["updated_at"])
             lines.append(line_row)
     return row, lines
 
@@ -191,7 +196,7 @@ def insert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) ->
 
 
 def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResource, records: list[dict],
-               now: datetime | None = None) -> LoadStats:
+               now: datetime | None = None, run_id: str = "pull") -> LoadStats:
     """Upsert one batch of raw records inside the caller's transaction."""
     now = now or utcnow()
     header, lines_table = TABLES[mapping.entity]
@@ -239,22 +244,84 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
     if not changed:
         return stats
 
+    pending = _pending(connection, mapping.entity, [r["qbd_id"] for r in changed])
+    keep_lines = merge_pending(connection, mapping, header, lines_table, changed, mapped, pending, run_id, now) \
+        if pending else set()
     with sync_writer(connection):  # the pull's writes are not WMS changes: no echo to QuickBooks
-        _write(connection, header, lines_table, changed, mapped)
+        _write(connection, header, lines_table, changed, mapped, keep_lines)
+        upsert_snapshots(connection, mapping.entity, mapping,
+                         [mapped[r["qbd_id"]] for r in changed if r["qbd_id"] not in pending], now)
     return stats
 
 
+def _pending(connection: sa.Connection, entity: str, qbd_ids: list[str]) -> set[str]:
+    """Records with a WMS edit that has not reached QuickBooks yet."""
+    rows = connection.execute(sa.select(wms_changes.c.qbd_id).distinct().where(
+        wms_changes.c.entity == entity, wms_changes.c.status == "pending", wms_changes.c.qbd_id.in_(qbd_ids)))
+    return {r[0] for r in rows}
+
+
+def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.Table, lines_table: sa.Table | None,
+                  changed: list[dict], mapped: dict, pending: set[str], run_id: str, now: datetime) -> set[str]:
+    """A pull never overwrites a pending WMS edit: merge field by field under the entity's rule.
+
+    Fields the WMS changed (and wins) keep their WMS values; the pending change then pushes them. Conflicts
+    QuickBooks wins are recorded here; the ones the WMS wins are recorded by the push that sends them.
+    Returns the records whose WMS lines must be kept.
+    """
+    from ..entities import ENTITIES_BY_NAME
+    from ..pushback.merge import LINES, comparable, decide
+    from .snapshots import read_snapshots
+
+    entity = ENTITIES_BY_NAME[mapping.entity]
+    wms_rows = {r.qbd_id: r._asdict() for r in connection.execute(
+        sa.select(header).where(header.c.qbd_id.in_(list(pending))))}
+    wms_lines: dict[int, list[dict]] = {}
+    if lines_table is not None and wms_rows:
+        for line in connection.execute(sa.select(lines_table).where(lines_table.c.header_id.in_(
+                [r["id"] for r in wms_rows.values()])).order_by(lines_table.c.line_number)):
+            wms_lines.setdefault(line.header_id, []).append(line._asdict())
+    bases = read_snapshots(connection, mapping.entity, list(pending))
+    keep_lines: set[str] = set()
+    conflicts = []
+    for row in changed:
+        wms = wms_rows.get(row["qbd_id"])
+        if wms is None:
+            continue
+        lines = wms_lines.get(wms["id"], [])
+        decisions = decide(entity, mapping, bases.get(row["qbd_id"]), comparable(mapping, wms, lines),
+                           comparable(mapping, row, mapped[row["qbd_id"]][1]), wms["updated_at"],
+                           row["qbd_updated_at"])
+        for decision in decisions:
+            if decision.winner == "wms":
+                if decision.field == LINES:
+                    keep_lines.add(row["qbd_id"])
+                else:
+                    row[decision.field] = wms[decision.field]
+            elif decision.conflict:
+                conflicts.append({"run_id": run_id, "entity": mapping.entity, "row_id": wms["id"],
+                                  "qbd_id": row["qbd_id"], "field": decision.field,
+                                  "wms_value": json.dumps(decision.wms, default=str),
+                                  "qbd_value": json.dumps(decision.qbd, default=str), "winner": "qbd",
+                                  "rule": decision.rule, "decided_at": now})
+        row["updated_at"] = max(wms["updated_at"], row["updated_at"])
+    if conflicts:
+        connection.execute(sync_conflicts.insert(), conflicts)
+    return keep_lines
+
+
 def _write(connection: sa.Connection, header: sa.Table, lines_table: sa.Table | None, changed: list[dict],
-           mapped: dict[str, tuple[dict, list[dict]]]) -> None:
+           mapped: dict[str, tuple[dict, list[dict]]], keep_lines: set[str]) -> None:
     upsert_rows(connection, header, changed)
 
     if lines_table is not None:
         ids = dict(connection.execute(
-            sa.select(header.c.qbd_id, header.c.id).where(header.c.qbd_id.in_([r["qbd_id"] for r in changed]))
+            sa.select(header.c.qbd_id, header.c.id).where(header.c.qbd_id.in_(
+                [r["qbd_id"] for r in changed if r["qbd_id"] not in keep_lines]))
         ).all())
         connection.execute(lines_table.delete().where(lines_table.c.header_id.in_(list(ids.values()))))
         new_lines = [{**line, "header_id": ids[row["qbd_id"]]}
-                     for row in changed for line in mapped[row["qbd_id"]][1]]
+                     for row in changed if row["qbd_id"] in ids for line in mapped[row["qbd_id"]][1]]
         insert_rows(connection, lines_table, new_lines)
 
 

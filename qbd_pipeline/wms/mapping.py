@@ -19,6 +19,7 @@ class Col:
     paths: tuple[str, ...]
     length: int | None = None  # for text; None = unbounded TEXT
     required: bool = False
+    readonly: bool = False  # QuickBooks-owned (computed or derived): flows QBD -> WMS only, never pushed
 
 
 @dataclass(frozen=True)
@@ -40,19 +41,19 @@ class EntityMapping:
         return tuple(c.name for c in self.columns)
 
 
-def text(name: str, *paths: str, length: int | None = None, required: bool = False) -> Col:
-    return Col(name, "text", paths or (_camel(name),), length, required)
+def text(name: str, *paths: str, length: int | None = None, required: bool = False, readonly: bool = False) -> Col:
+    return Col(name, "text", paths or (_camel(name),), length, required, readonly)
 
 
-def col(name: str, kind: Kind, *paths: str, required: bool = False) -> Col:
-    return Col(name, kind, paths or (_camel(name),), None, required)
+def col(name: str, kind: Kind, *paths: str, required: bool = False, readonly: bool = False) -> Col:
+    return Col(name, kind, paths or (_camel(name),), None, required, readonly)
 
 
-def ref(name: str, *paths: str) -> tuple[Col, Col]:
-    """A QuickBooks reference: its id and its full name."""
+def ref(name: str, *paths: str, readonly: bool = False) -> tuple[Col, Col]:
+    """A QuickBooks reference: its id (pushed as `<name>Id`) and its full name (QuickBooks derives it)."""
     paths = paths or (_camel(name),)
-    return (Col(f"{name}_qbd_id", "text", tuple(f"{p}.id" for p in paths), 36),
-            Col(f"{name}_name", "text", tuple(f"{p}.fullName" for p in paths), 209))
+    return (Col(f"{name}_qbd_id", "text", tuple(f"{p}.id" for p in paths), 36, readonly=readonly),
+            Col(f"{name}_name", "text", tuple(f"{p}.fullName" for p in paths), 209, readonly=True))
 
 
 def address(prefix: str, path: str) -> tuple[Col, ...]:
@@ -73,29 +74,31 @@ _CONTACT = (
 )
 
 CUSTOMERS = EntityMapping("customers", "customers", (
-    text("name", length=41, required=True), text("full_name", length=209, required=True),
-    col("is_active", "bool", required=True), *ref("parent"), col("sublevel", "int"),
+    text("name", length=41, required=True), text("full_name", length=209, required=True, readonly=True),
+    col("is_active", "bool", required=True), *ref("parent"), col("sublevel", "int", readonly=True),
     *_CONTACT,
     *address("billing", "billingAddress"), *address("shipping", "shippingAddress"),
-    col("balance", "money"), col("total_balance", "money"),
+    col("balance", "money", readonly=True), col("total_balance", "money", readonly=True),
     *ref("customer_type"), *ref("terms"), *ref("sales_representative"), *ref("sales_tax_code"),
     *ref("preferred_payment_method"), *ref("currency"), *ref("class", "class"),
     text("account_number", length=99), col("credit_limit", "money"), text("note"),
-    text("external_id", length=36),
+    text("external_id", length=36, readonly=True),
 ))
 
 VENDORS = EntityMapping("vendors", "vendors", (
     text("name", length=41, required=True), col("is_active", "bool", required=True),
     *_CONTACT, text("name_on_check", length=41),
     *address("billing", "billingAddress"), *address("shipping", "shippingAddress"),
-    col("balance", "money"), *ref("vendor_type"), *ref("terms"), *ref("currency"), *ref("sales_tax_code"),
+    col("balance", "money", readonly=True), *ref("vendor_type"), *ref("terms"), *ref("currency"),
+    *ref("sales_tax_code"),
     text("account_number", length=99), col("credit_limit", "money"), text("tax_identification_number", length=15),
-    col("is_eligible_for_1099", "bool", "isEligibleFor1099"), text("note"), text("external_id", length=36),
+    col("is_eligible_for_1099", "bool", "isEligibleFor1099"), text("note"),
+    text("external_id", length=36, readonly=True),
 ))
 
 ITEMS = EntityMapping("items", "items", (
-    text("name", length=31, required=True), text("full_name", length=159, required=True),
-    col("is_active", "bool", required=True), *ref("parent"), col("sublevel", "int"),
+    text("name", length=31, required=True), text("full_name", length=159, required=True, readonly=True),
+    col("is_active", "bool", required=True), *ref("parent"), col("sublevel", "int", readonly=True),
     text("sku", length=31), text("barcode", "barcode.value", length=50),
     text("sales_description", "salesDescription", "salesAndPurchaseDetails.salesDescription",
          "salesOrPurchaseDetails.description", "description"),
@@ -103,9 +106,9 @@ ITEMS = EntityMapping("items", "items", (
     col("sales_price", "money", "salesPrice", "salesAndPurchaseDetails.salesPrice", "salesOrPurchaseDetails.price"),
     col("price_percent", "percent", "salesOrPurchaseDetails.pricePercentage"),
     col("purchase_cost", "money", "purchaseCost", "salesAndPurchaseDetails.purchaseCost"),
-    col("average_cost", "money"),
-    col("quantity_on_hand", "quantity"), col("quantity_on_purchase_order", "quantity"),
-    col("quantity_on_sales_order", "quantity"), col("reorder_point", "quantity"),
+    col("average_cost", "money", readonly=True),
+    col("quantity_on_hand", "quantity", readonly=True), col("quantity_on_purchase_order", "quantity", readonly=True),
+    col("quantity_on_sales_order", "quantity", readonly=True), col("reorder_point", "quantity"),
     col("maximum_quantity_on_hand", "quantity"),
     col("discount_rate", "money"), col("discount_rate_percent", "percent"),
     *ref("income_account", "incomeAccount", "salesAndPurchaseDetails.incomeAccount"),
@@ -114,37 +117,40 @@ ITEMS = EntityMapping("items", "items", (
     *ref("cogs_account"), *ref("asset_account"),
     *ref("preferred_vendor", "preferredVendor", "salesAndPurchaseDetails.preferredVendor"),
     *ref("sales_tax_code"), *ref("purchase_tax_code", "purchaseTaxCode", "salesAndPurchaseDetails.purchaseTaxCode"),
-    *ref("unit_of_measure_set"), *ref("class", "class"), text("external_id", length=36),
+    *ref("unit_of_measure_set"), *ref("class", "class"), text("external_id", length=36, readonly=True),
 ), has_item_type=True)
 
 _ORDER_LINE = (
     *ref("item"), text("description"), col("quantity", "quantity"), text("unit_of_measure", length=31),
-    col("rate", "money"), col("amount", "money"), *ref("sales_tax_code"),
+    col("rate", "money"), col("amount", "money", readonly=True), *ref("sales_tax_code"),
 )
 
 SALES_ORDERS = EntityMapping("sales_orders", "sales_orders", (
     text("ref_number", length=11), *ref("customer"), col("transaction_date", "date", required=True),
     col("due_date", "date"), col("shipping_date", "date"),
     *address("billing", "billingAddress"), *address("shipping", "shippingAddress"),
-    text("purchase_order_number", length=25), col("subtotal", "money"), col("sales_tax_total", "money"),
-    col("sales_tax_percentage", "percent"), col("total_amount", "money"),
-    col("is_fully_invoiced", "bool"), col("is_manually_closed", "bool"), text("memo"),
+    text("purchase_order_number", length=25), col("subtotal", "money", readonly=True),
+    col("sales_tax_total", "money", readonly=True), col("sales_tax_percentage", "percent", readonly=True),
+    col("total_amount", "money", readonly=True), col("is_fully_invoiced", "bool", readonly=True),
+    col("is_manually_closed", "bool"), text("memo"),
     *ref("terms"), *ref("sales_representative"), *ref("shipping_method"), *ref("sales_tax_code"),
-    *ref("sales_tax_item"), *ref("class", "class"), text("external_id", length=36),
+    *ref("sales_tax_item"), *ref("class", "class"), text("external_id", length=36, readonly=True),
 ), LineMapping("sales_order_lines", (
-    *_ORDER_LINE, col("quantity_invoiced", "quantity"), col("is_manually_closed", "bool"),
+    *_ORDER_LINE, col("quantity_invoiced", "quantity", readonly=True), col("is_manually_closed", "bool"),
 )))
 
 PURCHASE_ORDERS = EntityMapping("purchase_orders", "purchase_orders", (
     text("ref_number", length=11), *ref("vendor"), col("transaction_date", "date", required=True),
     col("due_date", "date"), col("expected_date", "date"),
     *address("vendor_address", "vendorAddress"), *address("shipping", "shippingAddress"),
-    col("total_amount", "money"), col("is_fully_received", "bool"), col("is_manually_closed", "bool"),
+    col("total_amount", "money", readonly=True), col("is_fully_received", "bool", readonly=True),
+    col("is_manually_closed", "bool"),
     text("memo"), text("vendor_message", length=99), *ref("terms"), *ref("shipping_method"),
-    *ref("ship_to_entity"), *ref("class", "class"), text("external_id", length=36),
+    *ref("ship_to_entity"), *ref("class", "class"), text("external_id", length=36, readonly=True),
 ), LineMapping("purchase_order_lines", (
-    *_ORDER_LINE, text("sku", length=31), col("received_quantity", "quantity"),
-    col("unbilled_quantity", "quantity"), col("is_billed", "bool"), col("is_manually_closed", "bool"),
+    *_ORDER_LINE, text("sku", length=31), col("received_quantity", "quantity", readonly=True),
+    col("unbilled_quantity", "quantity", readonly=True), col("is_billed", "bool", readonly=True),
+    col("is_manually_closed", "bool"),
     col("service_date", "date"),
 )))
 
@@ -155,12 +161,13 @@ INVOICES = EntityMapping("invoices", "invoices", (
     text("purchase_order_number", length=25), col("subtotal", "money"), col("sales_tax_total", "money"),
     col("applied_amount", "money"), col("balance_remaining", "money"), col("is_paid", "bool"),
     col("is_pending", "bool"), text("memo"), *ref("terms"), *ref("sales_representative"),
-    *ref("receivables_account"), *ref("class", "class"), text("external_id", length=36),
+    *ref("receivables_account"), *ref("class", "class"), text("external_id", length=36, readonly=True),
 ), LineMapping("invoice_lines", (*_ORDER_LINE, col("service_date", "date"))))
 
 INVENTORY_ADJUSTMENTS = EntityMapping("inventory_adjustments", "inventory_adjustments", (
     text("ref_number", length=11), col("transaction_date", "date", required=True), *ref("account"),
-    *ref("customer"), *ref("inventory_site"), *ref("class", "class"), text("memo"), text("external_id", length=36),
+    *ref("customer"), *ref("inventory_site"), *ref("class", "class"), text("memo"),
+    text("external_id", length=36, readonly=True),
 ), LineMapping("inventory_adjustment_lines", (
     *ref("item"), col("quantity_difference", "quantity"), col("value_difference", "money"),
     text("serial_number", length=4095), text("lot_number", length=40),

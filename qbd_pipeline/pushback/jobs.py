@@ -1,0 +1,80 @@
+"""`wms_push_back`: one op per entity, in dependency order, built from the entity table.
+
+Customers, vendors and items go before the orders and adjustments that reference them, so a customer
+created in the WMS together with an order for it reaches QuickBooks in one run.
+"""
+
+import os
+
+import dagster as dg
+from pydantic import Field
+
+from ..entities import ENTITIES, Entity
+from ..resources.conductor import ConductorResource, MissingSetting
+from ..wms.resources import WmsDatabase
+from .engine import Pusher, PushSettings
+
+IN_PROGRESS = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
+               dg.DagsterRunStatus.STARTED]
+JOB_NAME = "wms_push_back"
+
+
+class PushBackConfig(dg.Config):
+    dry_run: bool = Field(default=False, description="Plan every create and update (with field diffs and the "
+                                                     "rule that decided them) without writing to QuickBooks.")
+    max_attempts: int = Field(default=5, ge=1, description="Attempts before a change is left `failed` for a person.")
+    backoff_seconds: float = Field(default=30.0, ge=0, description="First retry delay; doubles per attempt.")
+
+
+def live_push_runs(instance: dg.DagsterInstance) -> frozenset[str]:
+    runs = instance.get_runs(filters=dg.RunsFilter(job_name=JOB_NAME, statuses=IN_PROGRESS))
+    return frozenset(r.run_id for r in runs)
+
+
+def build_push_op(entity: Entity) -> dg.OpDefinition:
+    @dg.op(
+        name=f"push_{entity.name}",
+        ins={f"after_{d}": dg.In(dg.Nothing) for d in entity.depends_on},
+        out=dg.Out(dict, description="What was pushed, or in a dry run the plan."),
+        tags={"kind": "quickbooks"},
+        description=f"Push pending WMS changes of {entity.name} to QuickBooks ({entity.conflict_rule}).",
+    )
+    def _push(context: dg.OpExecutionContext, config: PushBackConfig, conductor: ConductorResource,
+              wms: WmsDatabase) -> dg.Output:
+        try:
+            conductor.require()
+        except MissingSetting as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from None
+        settings = PushSettings(run_id=context.run_id, dry_run=config.dry_run, max_attempts=config.max_attempts,
+                                backoff_seconds=config.backoff_seconds)
+        stats = Pusher(conductor, wms.engine(), entity, settings).run(live_push_runs(context.instance))
+        for entry in stats.plan:
+            context.log.info(f"planned {entry['action']} {entity.name} row {entry['row_id']}: {entry}")
+        for error in stats.errors:
+            context.log.error(f"{entity.name} row {error['row_id']}: {error['error']}")
+        summary = {k: getattr(stats, k) for k in ("pushed", "created", "updated", "deleted", "skipped", "failed",
+                                                  "retry_later", "conflicts")}
+        if stats.offline:
+            raise dg.Failure(description="QuickBooks Desktop is offline (INTEGRATION_CONNECTION_ERROR); the "
+                                         "remaining changes stay pending for a later run", allow_retries=False,
+                             metadata=summary)
+        return dg.Output({**summary, "plan": stats.plan, "errors": stats.errors}, metadata={
+            **summary, "dry_run": config.dry_run, "plan": dg.MetadataValue.json(stats.plan[:200])})
+
+    return _push
+
+
+PUSH_OPS: dict[str, dg.OpDefinition] = {entity.name: build_push_op(entity) for entity in ENTITIES}
+
+
+@dg.config_mapping
+def _one_flag_for_every_op(config: PushBackConfig) -> dg.RunConfig:
+    return dg.RunConfig(ops={op.name: config for op in PUSH_OPS.values()})
+
+
+@dg.job(name=JOB_NAME, config=_one_flag_for_every_op, executor_def=dg.in_process_executor,
+        tags={"qbd/end_user": os.environ.get("CONDUCTOR_END_USER_ID", "default")})
+def wms_push_back() -> None:
+    done: dict[str, object] = {}
+    for entity in ENTITIES:  # the table lists dependencies before their dependents
+        done[entity.name] = PUSH_OPS[entity.name](**{f"after_{d}": done[d] for d in entity.depends_on})

@@ -1,0 +1,45 @@
+"""Driving the push-back as production does: WMS edits in SQL, the real job, the real SDK."""
+
+import dagster as dg
+import sqlalchemy as sa
+
+from qbd_pipeline.pushback.jobs import wms_push_back
+from qbd_pipeline.wms.schema import TABLES, sync_conflicts, wms_changes
+from qbd_pipeline_tests.quickbooks.pull_helpers import pull, resources
+
+__all__ = ["changes", "conflicts", "loaded", "push", "row", "sql"]
+
+
+def loaded(server, wms):
+    """A WMS holding the emulator's company (the full initial load)."""
+    assert pull(server, wms).success
+    return wms
+
+
+def sql(wms, statement: str, **params) -> None:
+    """A write as the WMS application (or a person with psql) makes it: plain SQL, no sync code."""
+    with wms.engine().begin() as connection:
+        connection.execute(sa.text(statement), params)
+
+
+def row(wms, entity: str, **where) -> dict:
+    table = TABLES[entity][0]
+    with wms.engine().connect() as connection:
+        return connection.execute(sa.select(table).where(*(table.c[k] == v for k, v in where.items()))).one()._asdict()
+
+
+def changes(wms, **where) -> list[dict]:
+    with wms.engine().connect() as connection:
+        query = sa.select(wms_changes).where(*(wms_changes.c[k] == v for k, v in where.items()))
+        return [r._asdict() for r in connection.execute(query.order_by(wms_changes.c.id))]
+
+
+def conflicts(wms) -> list[dict]:
+    with wms.engine().connect() as connection:
+        return [r._asdict() for r in connection.execute(sa.select(sync_conflicts).order_by(sync_conflicts.c.id))]
+
+
+def push(server, wms, instance=None, raise_on_error: bool = True, **config) -> dg.ExecuteInProcessResult:
+    return wms_push_back.execute_in_process(
+        run_config=config, resources=resources(server, wms), instance=instance or dg.DagsterInstance.ephemeral(),
+        raise_on_error=raise_on_error)
