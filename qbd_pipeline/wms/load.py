@@ -147,14 +147,16 @@ def _copy_to_stage(connection: sa.Connection, table: sa.Table, rows: list[dict],
     """PostgreSQL: COPY the rows into a transaction-scoped staging copy of `table`."""
     from psycopg import sql
 
-    stage = f"stage_{table.name}"
+    stage = f"stage_{table.name}_{len(names)}"
+    columns = sql.SQL(", ").join(map(sql.Identifier, names))
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor:
-        cursor.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {} INCLUDING DEFAULTS) "
-                               "ON COMMIT DELETE ROWS").format(sql.Identifier(stage), sql.Identifier(table.name)))
+        # Only the columns being written, with no defaults (which would draw from the table's sequence).
+        cursor.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} ON COMMIT DELETE ROWS AS "
+                               "SELECT {} FROM {} WITH NO DATA").format(
+            sql.Identifier(stage), columns, sql.Identifier(table.name)))
         cursor.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(stage)))
-        with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(
-                sql.Identifier(stage), sql.SQL(", ").join(map(sql.Identifier, names)))) as copy:
+        with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(stage), columns)) as copy:
             for row in rows:
                 copy.write_row([row.get(name) for name in names])
     return stage

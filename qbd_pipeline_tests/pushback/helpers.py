@@ -41,5 +41,5 @@ def conflicts(wms) -> list[dict]:
 
 def push(server, wms, instance=None, raise_on_error: bool = True, **config) -> dg.ExecuteInProcessResult:
     return wms_push_back.execute_in_process(
-        run_config=config, resources=resources(server, wms), instance=instance or dg.DagsterInstance.ephemeral(),
-        raise_on_error=raise_on_error)
+        run_config=config or None, resources=resources(server, wms),
+        instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=raise_on_error)
