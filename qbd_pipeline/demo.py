@@ -53,6 +53,81 @@ def print_table(rows: list[dict], seconds: float) -> None:
           f"{sum(r['failed'] for r in rows):>8}{seconds:>9.2f}")
 
 
+def push_back_act(defs, engine, port: int) -> int:
+    """Edit a few WMS rows (one also in QuickBooks), let the sensor start the push-back, show the outcome."""
+    import conductor
+    import dagster as dg
+    import httpx
+    import sqlalchemy as sa
+
+    from .wms.schema import sync_conflicts, wms_changes
+
+    stamp = datetime.now(timezone.utc).strftime("%H%M%S")
+    end_user, key = os.environ["CONDUCTOR_END_USER_ID"], os.environ["CONDUCTOR_SECRET_KEY"]
+    client = conductor.Conductor(api_key=key, base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
+    headers = {"Authorization": f"Bearer {key}", "Conductor-End-User-Id": end_user}
+    with engine.connect() as connection:
+        customer_id, item_id, invoice_id = (connection.execute(sa.text(q)).scalar() for q in (
+            "SELECT qbd_id FROM customers WHERE is_active ORDER BY id LIMIT 1",
+            "SELECT qbd_id FROM items WHERE item_type = 'inventory' AND is_active ORDER BY id LIMIT 1",
+            "SELECT qbd_id FROM invoices ORDER BY id LIMIT 1"))
+    # A person in QuickBooks changes the item's price an hour ago ...
+    httpx.post(f"http://127.0.0.1:{port}/_emulator/clock", headers=headers,
+               json={"now": (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()})
+    item = client.qbd.inventory_items.retrieve(item_id, conductor_end_user_id=end_user)
+    client.qbd.inventory_items.update(item_id, revision_number=item.revision_number, sales_price="41.00",
+                                      conductor_end_user_id=end_user)
+    httpx.delete(f"http://127.0.0.1:{port}/_emulator/clock", headers=headers)
+    # ... and the warehouse edits rows with plain SQL, as its application would.
+    edits = [
+        ("UPDATE customers SET phone = :v WHERE qbd_id = :q", {"v": f"555-{stamp[-4:]}", "q": customer_id}),
+        ("UPDATE items SET sales_price = 42.50 WHERE qbd_id = :q", {"q": item_id}),
+        ("UPDATE invoices SET memo = 'edited in the WMS' WHERE qbd_id = :q", {"q": invoice_id}),
+        ("INSERT INTO customers (name, full_name, is_active, email) VALUES (:n, :n, true, 'demo@example.com')",
+         {"n": f"Demo Walk-in {stamp}"}),
+        ("INSERT INTO sales_orders (customer_name, transaction_date, memo) VALUES (:n, :d, 'demo order')",
+         {"n": f"Demo Walk-in {stamp}", "d": datetime.now(timezone.utc).date()}),
+        ("INSERT INTO sales_order_lines (header_id, line_number, item_qbd_id, quantity, rate) "
+         "SELECT max(id), 1, :i, 2, 42.50 FROM sales_orders", {"i": item_id}),
+    ]
+    with engine.begin() as connection:
+        for statement, params in edits:
+            connection.execute(sa.text(statement), params)
+    print("edited in the WMS: a customer's phone, an item's price (also changed in QuickBooks), an invoice memo,")
+    print(f"and a new customer 'Demo Walk-in {stamp}' with an order for it")
+    with dg.DagsterInstance.get() as instance:
+        sensor = defs.resolve_sensor_def("wms_change_sensor")
+        context = dg.build_sensor_context(instance=instance, resources={"wms": defs.resources["wms"]})
+        tick = sensor.evaluate_tick(context)
+        if not tick.run_requests:
+            print(f"wms_change_sensor: {tick.skip_message}")
+            return 1
+        request = tick.run_requests[0]
+        print(f"wms_change_sensor: {request.tags['qbd/pending_changes']} pending change(s) -> run wms_push_back")
+        result = defs.resolve_job_def("wms_push_back").execute_in_process(
+            instance=instance, tags=request.tags, raise_on_error=False)
+    print()
+    print(f"{'entity':<24}{'pushed':>8}{'created':>9}{'updated':>9}{'skipped':>9}{'failed':>8}{'conflicts':>11}")
+    for node in ("customers", "vendors", "items", "sales_orders", "purchase_orders", "invoices",
+                 "inventory_adjustments"):
+        out = result.output_for_node(f"push_{node}") if result.success else None
+        if out:
+            print(f"{node:<24}{out['pushed']:>8}{out['created']:>9}{out['updated']:>9}{out['skipped']:>9}"
+                  f"{out['failed']:>8}{out['conflicts']:>11}")
+    with engine.connect() as connection:
+        decided = connection.execute(sa.select(sync_conflicts).where(sync_conflicts.c.run_id == result.run_id)).all()
+        skipped = connection.execute(sa.select(wms_changes.c.entity, wms_changes.c.last_error).where(
+            wms_changes.c.run_id == result.run_id, wms_changes.c.status == "skipped")).all()
+    print()
+    for conflict in decided:
+        print(f"conflict: {conflict.entity}.{conflict.field} WMS {conflict.wms_value} vs QuickBooks "
+              f"{conflict.qbd_value} -> {conflict.winner} wins by rule {conflict.rule}")
+    for entity, reason in skipped:
+        print(f"skipped: {entity}: {reason}")
+    print(f"push-back run {result.run_id} {'succeeded' if result.success else 'FAILED'}")
+    return 0 if result.success else 1
+
+
 def main() -> int:
     from .emulator.server import EmulatorServer, free_port
     from .emulator.state import EmulatorConfig
@@ -97,8 +172,10 @@ def main() -> int:
             print(f"the run failed (run {result.run_id}); open the UI with `make dev` to see why", file=sys.stderr)
             return 1
         print(f"run {result.run_id} succeeded; its events are in {os.environ['DAGSTER_HOME']}")
+        print()
+        status = push_back_act(defs, engine, port)
     print("open the Dagster UI on the same instance, WMS and emulator with:  make dev")
-    return 0
+    return status
 
 
 if __name__ == "__main__":
