@@ -85,6 +85,7 @@ def _build(mapping: EntityMapping) -> tuple[sa.Table, sa.Table | None]:
         mapping.table, metadata,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         *_sync_columns(), *extra, *_mapped_columns(mapping.columns),
+        sqlite_autoincrement=True,  # ids are never reused: wms_changes refers to rows by id
     )
     if mapping.lines is None:
         return header, None
@@ -99,6 +100,7 @@ def _build(mapping: EntityMapping) -> tuple[sa.Table, sa.Table | None]:
         sa.Column("updated_at", UtcDateTime(), nullable=False, default=utcnow,
                   server_default=sa.text("CURRENT_TIMESTAMP")),
         sa.UniqueConstraint("header_id", "line_number", name=f"uq_{mapping.lines.table}_position"),
+        sqlite_autoincrement=True,
     )
     return header, lines
 

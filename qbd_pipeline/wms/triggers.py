@@ -74,51 +74,63 @@ def sqlite_ddl(columns_of: dict[str, list[str]]) -> list[str]:
 
 
 def postgresql_ddl() -> list[str]:
+    """Capture in AFTER triggers (a BEFORE INSERT also fires for an upsert that ends as an update);
+    a BEFORE UPDATE trigger only keeps `updated_at` current."""
     quiet = f"coalesce(current_setting('{PG_FLAG}', true), '') = 'on'"
     statements = [
+        f"""CREATE OR REPLACE FUNCTION qbd_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT ({quiet}) AND to_jsonb(NEW) - 'updated_at' <> to_jsonb(OLD) - 'updated_at' THEN
+    NEW.updated_at := now();
+  END IF;
+  RETURN NEW;
+END $$""",
         f"""CREATE OR REPLACE FUNCTION qbd_capture_header() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE fields text;
 BEGIN
-  IF {quiet} THEN RETURN COALESCE(NEW, OLD); END IF;
+  IF {quiet} THEN RETURN NULL; END IF;
   IF TG_OP = 'INSERT' THEN
     INSERT INTO wms_changes (entity, row_id, qbd_id, operation) VALUES (TG_ARGV[0], NEW.id, NEW.qbd_id, 'insert');
-    RETURN NEW;
   ELSIF TG_OP = 'UPDATE' THEN
     SELECT string_agg(n.key, ',' ORDER BY n.key) INTO fields
       FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o USING (key)
      WHERE n.value IS DISTINCT FROM o.value AND n.key <> 'updated_at';
-    IF fields IS NULL THEN RETURN NEW; END IF;
-    INSERT INTO wms_changes (entity, row_id, qbd_id, operation, changed_fields)
-      VALUES (TG_ARGV[0], NEW.id, NEW.qbd_id, 'update', fields);
-    NEW.updated_at := now();
-    RETURN NEW;
+    IF fields IS NOT NULL THEN
+      INSERT INTO wms_changes (entity, row_id, qbd_id, operation, changed_fields)
+        VALUES (TG_ARGV[0], NEW.id, NEW.qbd_id, 'update', fields);
+    END IF;
+  ELSE
+    INSERT INTO wms_changes (entity, row_id, qbd_id, operation) VALUES (TG_ARGV[0], OLD.id, OLD.qbd_id, 'delete');
   END IF;
-  INSERT INTO wms_changes (entity, row_id, qbd_id, operation) VALUES (TG_ARGV[0], OLD.id, OLD.qbd_id, 'delete');
-  RETURN OLD;
+  RETURN NULL;
 END $$""",
         f"""CREATE OR REPLACE FUNCTION qbd_capture_line() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE header integer := COALESCE(NEW.header_id, OLD.header_id); qbd text; found_rows integer;
+DECLARE header integer; qbd text; found_rows integer;
 BEGIN
-  IF {quiet} THEN RETURN COALESCE(NEW, OLD); END IF;
-  IF TG_OP = 'UPDATE' THEN
-    IF to_jsonb(NEW) - 'updated_at' = to_jsonb(OLD) - 'updated_at' THEN RETURN NEW; END IF;
-    NEW.updated_at := now();
-  END IF;
+  IF {quiet} THEN RETURN NULL; END IF;
+  IF TG_OP = 'DELETE' THEN header := OLD.header_id; ELSE header := NEW.header_id; END IF;
+  IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'updated_at' = to_jsonb(OLD) - 'updated_at' THEN RETURN NULL; END IF;
   EXECUTE 'SELECT qbd_id FROM ' || quote_ident(TG_ARGV[1]) || ' WHERE id = $1' INTO qbd USING header;
   GET DIAGNOSTICS found_rows = ROW_COUNT;  -- EXECUTE leaves FOUND alone
   IF found_rows > 0 THEN
     INSERT INTO wms_changes (entity, row_id, qbd_id, operation, changed_fields)
       VALUES (TG_ARGV[0], header, qbd, 'update', 'lines');
   END IF;
-  RETURN COALESCE(NEW, OLD);
+  RETURN NULL;
 END $$""",
     ]
     for entity, table, lines in _tables():
-        statements.append(f"CREATE TRIGGER {table}_capture BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-                          f"FOR EACH ROW EXECUTE FUNCTION qbd_capture_header('{entity}')")
+        statements += [
+            f"CREATE TRIGGER {table}_touch BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION qbd_touch()",
+            f"CREATE TRIGGER {table}_capture AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION qbd_capture_header('{entity}')",
+        ]
         if lines:
-            statements.append(f"CREATE TRIGGER {lines}_capture BEFORE INSERT OR UPDATE OR DELETE ON {lines} "
-                              f"FOR EACH ROW EXECUTE FUNCTION qbd_capture_line('{entity}', '{table}')")
+            statements += [
+                f"CREATE TRIGGER {lines}_touch BEFORE UPDATE ON {lines} FOR EACH ROW EXECUTE FUNCTION qbd_touch()",
+                f"CREATE TRIGGER {lines}_capture AFTER INSERT OR UPDATE OR DELETE ON {lines} "
+                f"FOR EACH ROW EXECUTE FUNCTION qbd_capture_line('{entity}', '{table}')",
+            ]
     return statements
 
 
@@ -126,13 +138,15 @@ def drop_ddl(dialect: str) -> list[str]:
     statements = []
     for _entity, table, lines in _tables():
         if dialect == "postgresql":
-            statements.append(f"DROP TRIGGER IF EXISTS {table}_capture ON {table}")
-            if lines:
-                statements.append(f"DROP TRIGGER IF EXISTS {lines}_capture ON {lines}")
+            for name in (table, lines):
+                if name:
+                    statements += [f"DROP TRIGGER IF EXISTS {name}_capture ON {name}",
+                                   f"DROP TRIGGER IF EXISTS {name}_touch ON {name}"]
         else:
             for name in (table, lines):
                 if name:
                     statements += [f"DROP TRIGGER IF EXISTS {name}_capture_{e}" for e in ("insert", "update", "delete")]
     if dialect == "postgresql":
-        statements += ["DROP FUNCTION IF EXISTS qbd_capture_header()", "DROP FUNCTION IF EXISTS qbd_capture_line()"]
+        statements += ["DROP FUNCTION IF EXISTS qbd_capture_header()", "DROP FUNCTION IF EXISTS qbd_capture_line()",
+                       "DROP FUNCTION IF EXISTS qbd_touch()"]
     return statements

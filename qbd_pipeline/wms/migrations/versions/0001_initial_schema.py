@@ -1,8 +1,8 @@
-"""initial WMS schema: synced entities, lines, sync history
+"""initial WMS schema: synced entities, lines, sync history, change ledger
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 12:53:08.678603
+Create Date: 2026-11-21 13:56:54.944412
 """
 
 import sqlalchemy as sa
@@ -21,12 +21,17 @@ def upgrade() -> None:
     op.create_table(
         "customers",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("qbd_id", sa.String(length=36), nullable=False),
-        sa.Column("qbd_revision_number", sa.String(length=32), nullable=False),
+        sa.Column("qbd_id", sa.String(length=36), nullable=True),
+        sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
         sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "updated_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
         sa.Column("name", sa.String(length=41), nullable=False),
         sa.Column("full_name", sa.String(length=209), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
@@ -77,6 +82,7 @@ def upgrade() -> None:
         sa.Column("external_id", sa.String(length=36), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
         sa.UniqueConstraint("qbd_id", name=op.f("uq_customers_qbd_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_customers_qbd_updated_at"), ["qbd_updated_at"], unique=False)
@@ -84,12 +90,17 @@ def upgrade() -> None:
     op.create_table(
         "inventory_adjustments",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("qbd_id", sa.String(length=36), nullable=False),
-        sa.Column("qbd_revision_number", sa.String(length=32), nullable=False),
+        sa.Column("qbd_id", sa.String(length=36), nullable=True),
+        sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
         sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "updated_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
         sa.Column("ref_number", sa.String(length=11), nullable=True),
         sa.Column("transaction_date", sa.Date(), nullable=False),
         sa.Column("account_qbd_id", sa.String(length=36), nullable=True),
@@ -104,6 +115,7 @@ def upgrade() -> None:
         sa.Column("external_id", sa.String(length=36), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inventory_adjustments")),
         sa.UniqueConstraint("qbd_id", name=op.f("uq_inventory_adjustments_qbd_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("inventory_adjustments", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_inventory_adjustments_qbd_updated_at"), ["qbd_updated_at"], unique=False)
@@ -111,12 +123,17 @@ def upgrade() -> None:
     op.create_table(
         "invoices",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("qbd_id", sa.String(length=36), nullable=False),
-        sa.Column("qbd_revision_number", sa.String(length=32), nullable=False),
+        sa.Column("qbd_id", sa.String(length=36), nullable=True),
+        sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
         sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "updated_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
         sa.Column("ref_number", sa.String(length=11), nullable=True),
         sa.Column("customer_qbd_id", sa.String(length=36), nullable=True),
         sa.Column("customer_name", sa.String(length=209), nullable=True),
@@ -156,6 +173,7 @@ def upgrade() -> None:
         sa.Column("external_id", sa.String(length=36), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invoices")),
         sa.UniqueConstraint("qbd_id", name=op.f("uq_invoices_qbd_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("invoices", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_invoices_qbd_updated_at"), ["qbd_updated_at"], unique=False)
@@ -163,12 +181,17 @@ def upgrade() -> None:
     op.create_table(
         "items",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("qbd_id", sa.String(length=36), nullable=False),
-        sa.Column("qbd_revision_number", sa.String(length=32), nullable=False),
+        sa.Column("qbd_id", sa.String(length=36), nullable=True),
+        sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
         sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "updated_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
         sa.Column("item_type", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=31), nullable=False),
         sa.Column("full_name", sa.String(length=159), nullable=False),
@@ -214,6 +237,7 @@ def upgrade() -> None:
         sa.Column("external_id", sa.String(length=36), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
         sa.UniqueConstraint("qbd_id", name=op.f("uq_items_qbd_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_items_item_type"), ["item_type"], unique=False)
@@ -222,12 +246,17 @@ def upgrade() -> None:
     op.create_table(
         "purchase_orders",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("qbd_id", sa.String(length=36), nullable=False),
-        sa.Column("qbd_revision_number", sa.String(length=32), nullable=False),
+        sa.Column("qbd_id", sa.String(length=36), nullable=True),
+        sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
         sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "updated_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
         sa.Column("ref_number", sa.String(length=11), nullable=True),
         sa.Column("vendor_qbd_id", sa.String(length=36), nullable=True),
         sa.Column("vendor_name", sa.String(length=209), nullable=True),
@@ -264,6 +293,7 @@ def upgrade() -> None:
         sa.Column("external_id", sa.String(length=36), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_purchase_orders")),
         sa.UniqueConstraint("qbd_id", name=op.f("uq_purchase_orders_qbd_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("purchase_orders", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_purchase_orders_qbd_updated_at"), ["qbd_updated_at"], unique=False)
@@ -271,12 +301,17 @@ def upgrade() -> None:
     op.create_table(
         "sales_orders",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("qbd_id", sa.String(length=36), nullable=False),
-        sa.Column("qbd_revision_number", sa.String(length=32), nullable=False),
+        sa.Column("qbd_id", sa.String(length=36), nullable=True),
+        sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
         sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "updated_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
         sa.Column("ref_number", sa.String(length=11), nullable=True),
         sa.Column("customer_qbd_id", sa.String(length=36), nullable=True),
         sa.Column("customer_name", sa.String(length=209), nullable=True),
@@ -320,10 +355,35 @@ def upgrade() -> None:
         sa.Column("external_id", sa.String(length=36), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sales_orders")),
         sa.UniqueConstraint("qbd_id", name=op.f("uq_sales_orders_qbd_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("sales_orders", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sales_orders_qbd_updated_at"), ["qbd_updated_at"], unique=False)
 
+    op.create_table(
+        "sync_conflicts",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("run_id", sa.String(length=64), nullable=False),
+        sa.Column("entity", sa.String(length=64), nullable=False),
+        sa.Column("row_id", sa.Integer(), nullable=True),
+        sa.Column("qbd_id", sa.String(length=36), nullable=True),
+        sa.Column("field", sa.String(length=64), nullable=False),
+        sa.Column("wms_value", sa.Text(), nullable=True),
+        sa.Column("qbd_value", sa.Text(), nullable=True),
+        sa.Column("winner", sa.String(length=8), nullable=False),
+        sa.Column("rule", sa.String(length=64), nullable=False),
+        sa.Column("decided_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_conflicts")),
+    )
+    with op.batch_alter_table("sync_conflicts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sync_conflicts_run_id"), ["run_id"], unique=False)
+
+    op.create_table(
+        "sync_context",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("sync_writer", sa.Integer(), server_default="0", nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_context")),
+    )
     op.create_table(
         "sync_errors",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -364,14 +424,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_sync_runs_run_id"), ["run_id"], unique=False)
 
     op.create_table(
+        "sync_snapshots",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("entity", sa.String(length=64), nullable=False),
+        sa.Column("qbd_id", sa.String(length=36), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
+        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_snapshots")),
+        sa.UniqueConstraint("entity", "qbd_id", name="uq_sync_snapshots_record"),
+    )
+    op.create_table(
         "vendors",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("qbd_id", sa.String(length=36), nullable=False),
-        sa.Column("qbd_revision_number", sa.String(length=32), nullable=False),
+        sa.Column("qbd_id", sa.String(length=36), nullable=True),
+        sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
         sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "updated_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
         sa.Column("name", sa.String(length=41), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("company_name", sa.String(length=41), nullable=True),
@@ -414,9 +490,43 @@ def upgrade() -> None:
         sa.Column("external_id", sa.String(length=36), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_vendors")),
         sa.UniqueConstraint("qbd_id", name=op.f("uq_vendors_qbd_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("vendors", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_vendors_qbd_updated_at"), ["qbd_updated_at"], unique=False)
+
+    op.create_table(
+        "wms_changes",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("entity", sa.String(length=64), nullable=False),
+        sa.Column("row_id", sa.Integer(), nullable=False),
+        sa.Column("qbd_id", sa.String(length=36), nullable=True),
+        sa.Column("operation", sa.String(length=8), nullable=False),
+        sa.Column("changed_fields", sa.Text(), nullable=True),
+        sa.Column(
+            "changed_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
+        sa.Column("status", sa.String(length=16), server_default="pending", nullable=False),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column(
+            "next_attempt_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
+        sa.Column("claimed_by", sa.String(length=64), nullable=True),
+        sa.Column("claimed_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("run_id", sa.String(length=64), nullable=True),
+        sa.Column("handled_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_wms_changes")),
+    )
+    with op.batch_alter_table("wms_changes", schema=None) as batch_op:
+        batch_op.create_index("ix_wms_changes_pending", ["status", "entity", "next_attempt_at"], unique=False)
+        batch_op.create_index("ix_wms_changes_row", ["entity", "row_id"], unique=False)
 
     op.create_table(
         "inventory_adjustment_lines",
@@ -430,7 +540,12 @@ def upgrade() -> None:
         sa.Column("value_difference", sa.Numeric(precision=18, scale=2), nullable=True),
         sa.Column("serial_number", sa.String(length=4095), nullable=True),
         sa.Column("lot_number", sa.String(length=40), nullable=True),
-        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "updated_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
         sa.ForeignKeyConstraint(
             ["header_id"],
             ["inventory_adjustments.id"],
@@ -439,6 +554,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inventory_adjustment_lines")),
         sa.UniqueConstraint("header_id", "line_number", name="uq_inventory_adjustment_lines_position"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("inventory_adjustment_lines", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_inventory_adjustment_lines_header_id"), ["header_id"], unique=False)
@@ -459,12 +575,18 @@ def upgrade() -> None:
         sa.Column("sales_tax_code_qbd_id", sa.String(length=36), nullable=True),
         sa.Column("sales_tax_code_name", sa.String(length=209), nullable=True),
         sa.Column("service_date", sa.Date(), nullable=True),
-        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "updated_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
         sa.ForeignKeyConstraint(
             ["header_id"], ["invoices.id"], name=op.f("fk_invoice_lines_header_id_invoices"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invoice_lines")),
         sa.UniqueConstraint("header_id", "line_number", name="uq_invoice_lines_position"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("invoice_lines", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_invoice_lines_header_id"), ["header_id"], unique=False)
@@ -490,7 +612,12 @@ def upgrade() -> None:
         sa.Column("is_billed", sa.Boolean(), nullable=True),
         sa.Column("is_manually_closed", sa.Boolean(), nullable=True),
         sa.Column("service_date", sa.Date(), nullable=True),
-        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "updated_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
         sa.ForeignKeyConstraint(
             ["header_id"],
             ["purchase_orders.id"],
@@ -499,6 +626,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_purchase_order_lines")),
         sa.UniqueConstraint("header_id", "line_number", name="uq_purchase_order_lines_position"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("purchase_order_lines", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_purchase_order_lines_header_id"), ["header_id"], unique=False)
@@ -520,7 +648,12 @@ def upgrade() -> None:
         sa.Column("sales_tax_code_name", sa.String(length=209), nullable=True),
         sa.Column("quantity_invoiced", sa.Numeric(precision=20, scale=5), nullable=True),
         sa.Column("is_manually_closed", sa.Boolean(), nullable=True),
-        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "updated_at",
+            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            server_default=sa.text("(CURRENT_TIMESTAMP)"),
+            nullable=False,
+        ),
         sa.ForeignKeyConstraint(
             ["header_id"],
             ["sales_orders.id"],
@@ -529,6 +662,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sales_order_lines")),
         sa.UniqueConstraint("header_id", "line_number", name="uq_sales_order_lines_position"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("sales_order_lines", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sales_order_lines_header_id"), ["header_id"], unique=False)
@@ -552,10 +686,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_inventory_adjustment_lines_header_id"))
 
     op.drop_table("inventory_adjustment_lines")
+    with op.batch_alter_table("wms_changes", schema=None) as batch_op:
+        batch_op.drop_index("ix_wms_changes_row")
+        batch_op.drop_index("ix_wms_changes_pending")
+
+    op.drop_table("wms_changes")
     with op.batch_alter_table("vendors", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_vendors_qbd_updated_at"))
 
     op.drop_table("vendors")
+    op.drop_table("sync_snapshots")
     with op.batch_alter_table("sync_runs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sync_runs_run_id"))
         batch_op.drop_index("ix_sync_runs_entity_started")
@@ -565,6 +705,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_sync_errors_run_id"))
 
     op.drop_table("sync_errors")
+    op.drop_table("sync_context")
+    with op.batch_alter_table("sync_conflicts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sync_conflicts_run_id"))
+
+    op.drop_table("sync_conflicts")
     with op.batch_alter_table("sales_orders", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sales_orders_qbd_updated_at"))
 
