@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import conductor
 import sqlalchemy as sa
@@ -106,16 +106,18 @@ class Pusher:
         self.stats = PushStats()
 
     # claims ---------------------------------------------------------------------------------
-    def claim(self, live_runs: frozenset[str] = frozenset()) -> dict[int, list]:
-        """Take this entity's due changes, whole records at a time, unless a live run holds that record.
+    def claim(self, finished_runs: frozenset[str] = frozenset()) -> dict[int, list]:
+        """Take this entity's due changes, whole records at a time, unless another run holds that record.
 
-        A claim held by a run that is no longer in progress (crashed, cancelled) or older than the claim
-        TTL is taken over, so a failed run's changes are retried by a later one.
+        A claim is taken over only when its run is known to be finished (failed, crashed, cancelled) or
+        the claim is older than the TTL, so a failed run's changes are retried and a live one is never
+        raced.
         """
         now = utcnow()
         stale = now - timedelta(seconds=self.settings.claim_ttl_seconds)
-        alive = [r for r in live_runs if r != self.settings.run_id] or ["-"]
-        held = sa.and_(wms_changes.c.claimed_by.in_(alive), wms_changes.c.claimed_at >= stale)
+        finished = list(finished_runs) or ["-"]
+        held = sa.and_(wms_changes.c.claimed_by.is_not(None), wms_changes.c.claimed_by != self.settings.run_id,
+                       wms_changes.c.claimed_by.not_in(finished), wms_changes.c.claimed_at >= stale)
         busy = (sa.select(wms_changes.c.row_id).where(
             wms_changes.c.entity == self.entity.name, wms_changes.c.status == "pending", held))
         with self.engine.begin() as connection:
@@ -124,7 +126,7 @@ class Pusher:
             connection.execute(wms_changes.update().where(
                 wms_changes.c.entity == self.entity.name, wms_changes.c.status == "pending",
                 wms_changes.c.next_attempt_at <= now,
-                sa.not_(sa.and_(wms_changes.c.claimed_by.is_not(None), held)),
+                sa.not_(held),
                 wms_changes.c.row_id.not_in(busy),
             ).values(claimed_by=self.settings.run_id, claimed_at=now))
             rows = connection.execute(sa.select(wms_changes).where(
@@ -157,8 +159,8 @@ class Pusher:
                     attempts=wms_changes.c.attempts + (1 if status == "failed" else 0)))
 
     # the run --------------------------------------------------------------------------------
-    def run(self, live_runs: frozenset[str] = frozenset()) -> PushStats:
-        grouped = self.claim(live_runs)
+    def run(self, finished_runs: frozenset[str] = frozenset()) -> PushStats:
+        grouped = self.claim(finished_runs)
         pending = list(grouped.items())
         for index, (row_id, changes) in enumerate(pending):
             try:
@@ -171,11 +173,15 @@ class Pusher:
             except Rejected as exc:
                 self.stats.failed += 1
                 self.stats.errors.append({"row_id": row_id, "error": str(exc)})
-                self._finish(changes, "failed", str(exc))
+                self._finish(changes, "release" if self.settings.dry_run else "failed", str(exc))
                 continue
-            except Transient as exc:
+            except Exception as exc:
+                if not isinstance(exc, Transient):
+                    log.exception("%s row %s: unexpected failure", self.entity.name, row_id)
                 self.stats.retry_later += 1
-                self._finish(changes, "retry", str(exc))
+                self.stats.errors.append({"row_id": row_id, "error": f"{type(exc).__name__}: {exc}"})
+                self._finish(changes, "release" if self.settings.dry_run else "retry",
+                             f"{type(exc).__name__}: {exc}"[:2000])
                 continue
             if self.settings.dry_run:
                 self._finish(changes, "release")
@@ -198,22 +204,24 @@ class Pusher:
         operations = {c.operation for c in changes}
         with self.engine.connect() as connection:
             row = connection.execute(sa.select(self.header).where(self.header.c.id == row_id)).one_or_none()
-        if row is None or "delete" in operations:
-            qbd_id = next((c.qbd_id for c in reversed(changes) if c.qbd_id), None) or (row.qbd_id if row else None)
-            if row is not None:
-                self._skip_reason = "the row was deleted and re-created; the later changes are pushed"
+        if "delete" in operations:  # ids are never reused, so a deleted row stays deleted
+            qbd_id = next((c.qbd_id for c in reversed(changes) if c.qbd_id), None)
             if qbd_id is None:
                 self._skip_reason = "deleted in the WMS before it ever reached QuickBooks"
                 self._plan(row_id, None, "skip", reason=self._skip_reason)
                 return "skipped"
             return self._delete(row_id, qbd_id, changes)
+        if row is None:
+            self._skip_reason = "the row no longer exists and no delete was recorded for it"
+            return "skipped"
         row = row._asdict()
         lines = self._wms_lines(row_id)
         self._resolve_references(row, lines)
         qbd = self._resource_for(row)
+        changed_fields = {f for c in changes for f in (c.changed_fields or "").split(",") if f}
         if row.get("qbd_id") is None:
             return self._create(row, lines, qbd)
-        return self._update(row, lines, qbd)
+        return self._update(row, lines, qbd, changed_fields)
 
     # reading --------------------------------------------------------------------------------
     def _wms_lines(self, row_id: int) -> list[dict]:
@@ -233,6 +241,9 @@ class Pusher:
                         found = connection.execute(sa.select(table.c.qbd_id).where(
                             table.c[column] == record[f"{prefix}_name"])).scalar()
                         if found is None:
+                            if self.settings.dry_run:  # planned: created earlier in a real run
+                                record[f"{prefix}_qbd_id"] = f"<new {prefix} {record[f'{prefix}_name']}>"
+                                continue
                             raise Transient(f"{prefix} {record[f'{prefix}_name']!r} is not in QuickBooks yet")
                         record[f"{prefix}_qbd_id"] = found
 
@@ -271,17 +282,35 @@ class Pusher:
             raise
 
     # writing back ---------------------------------------------------------------------------
-    def _store(self, qbd: QbdResource, record: dict, row_id: int) -> None:
-        """QuickBooks' version becomes the WMS row and the agreed snapshot (as the sync writer)."""
+    def _store(self, qbd: QbdResource, record: dict, row_id: int, read_at: datetime | None) -> None:
+        """QuickBooks' version becomes the WMS row and the agreed snapshot (as the sync writer).
+
+        If the WMS row changed while the push was in flight (its `updated_at` moved), only the
+        QuickBooks-owned columns and identity are written; the newer WMS edit stays, and its own
+        pending change pushes it next.
+        """
         now = utcnow()
         mapped, lines = map_record(self.mapping, qbd, record, now)
-        with self.engine.begin() as connection, sync_writer(connection):
-            connection.execute(self.header.update().where(self.header.c.id == row_id).values(**mapped))
-            if self.lines_table is not None:
-                connection.execute(self.lines_table.delete().where(self.lines_table.c.header_id == row_id))
-                if lines:
-                    connection.execute(self.lines_table.insert(), [{**line, "header_id": row_id} for line in lines])
-            write_snapshot(connection, self.entity.name, self.mapping, mapped, lines, now)
+        with self.engine.begin() as connection:
+            lock = sa.select(self.header.c.updated_at).where(self.header.c.id == row_id)
+            if connection.dialect.name == "postgresql":
+                lock = lock.with_for_update()
+            else:  # take SQLite's write lock before reading, so no edit can slip in between
+                connection.exec_driver_sql("UPDATE sync_context SET sync_writer = sync_writer WHERE id = 1")
+            current = connection.execute(lock).scalar()
+            with sync_writer(connection):
+                if read_at is not None and current is not None and current != read_at:
+                    owned = {c.name for c in self.mapping.columns if c.readonly}
+                    keep = {k: v for k, v in mapped.items() if k in owned or k.startswith("qbd_") or k == "synced_at"}
+                    connection.execute(self.header.update().where(self.header.c.id == row_id).values(**keep))
+                else:
+                    connection.execute(self.header.update().where(self.header.c.id == row_id).values(**mapped))
+                    if self.lines_table is not None:
+                        connection.execute(self.lines_table.delete().where(self.lines_table.c.header_id == row_id))
+                        if lines:
+                            connection.execute(self.lines_table.insert(),
+                                               [{**line, "header_id": row_id} for line in lines])
+                write_snapshot(connection, self.entity.name, self.mapping, mapped, lines, now)
 
     def _record_conflicts(self, row_id: int, qbd_id: str, decisions) -> None:
         rows = [{"run_id": self.settings.run_id, "entity": self.entity.name, "row_id": row_id, "qbd_id": qbd_id,
@@ -348,27 +377,52 @@ class Pusher:
                 connection.execute(self.header.update().where(self.header.c.id == row["id"]).values(
                     external_id=identity))
         record = self._find_existing(qbd, row, body)
-        if record is None:
-            try:
-                record = self._call("post", f"/quickbooks-desktop/{qbd.path}", body)
-            except Transient:
-                record = self._find_existing(qbd, row, body)  # did it commit before the answer was lost?
-                if record is None:
-                    raise
-        self._store(qbd, record, row["id"])
+        if record is not None:
+            return self._adopt(row, lines, qbd, record)
+        try:
+            record = self._call("post", f"/quickbooks-desktop/{qbd.path}", body)
+        except Transient:
+            record = self._find_existing(qbd, row, body)  # did it commit before the answer was lost?
+            if record is None:
+                raise
+            return self._adopt(row, lines, qbd, record)
+        self._store(qbd, record, row["id"], row.get("updated_at"))
         self.stats.created += 1
         return "pushed"
 
+    def _adopt(self, row: dict, lines: list[dict], qbd: QbdResource, record: dict) -> str:
+        """QuickBooks already has this record (an earlier attempt made it, or it was there already).
+
+        Link it unless another WMS row owns it, then merge as for any update: nothing is overwritten blindly.
+        """
+        with self.engine.connect() as connection:
+            owner = connection.execute(sa.select(self.header.c.id).where(
+                self.header.c.qbd_id == record["id"], self.header.c.id != row["id"])).scalar()
+        if owner is not None:
+            label = record.get("fullName") or record.get("name") or record["id"]
+            raise Rejected(f"QuickBooks already has {qbd.type_name} {label} ({record['id']}), "
+                           f"linked to WMS row {owner}")
+        with self.engine.begin() as connection, sync_writer(connection):
+            connection.execute(self.header.update().where(self.header.c.id == row["id"]).values(
+                qbd_id=record["id"], qbd_revision_number=record["revisionNumber"],
+                qbd_updated_at=parse_instant(record["updatedAt"])))
+        row = {**row, "qbd_id": record["id"]}
+        self.stats.created += 1
+        return self._update(row, lines, qbd, None)
+
     # update ---------------------------------------------------------------------------------
-    def _update(self, row: dict, lines: list[dict], qbd: QbdResource) -> str:
+    def _update(self, row: dict, lines: list[dict], qbd: QbdResource, changed_fields: set[str] | None) -> str:
         wms_view = comparable(self.mapping, row, lines)
         for _attempt in range(self.settings.max_revision_retries + 1):
             record = self._retrieve(qbd, row["qbd_id"])
             if record is None:
                 raise Rejected(f"{qbd.type_name} {row['qbd_id']} no longer exists in QuickBooks")
             qbd_row, qbd_lines = map_record(self.mapping, qbd, record, utcnow())
-            decisions = decide(self.entity, self.mapping, self._snapshot(row["qbd_id"]), wms_view,
-                               comparable(self.mapping, qbd_row, qbd_lines), row.get("updated_at"),
+            qbd_view = comparable(self.mapping, qbd_row, qbd_lines)
+            base = self._snapshot(row["qbd_id"])
+            if base is None and changed_fields is not None:
+                base = self._inferred_base(wms_view, qbd_view, changed_fields, row, record)
+            decisions = decide(self.entity, self.mapping, base, wms_view, qbd_view, row.get("updated_at"),
                                parse_instant(record["updatedAt"]))
             to_push = [d.field for d in decisions if d.winner == "wms"]
             body = header_body(self.mapping, qbd, row, [f for f in to_push if f != LINES], create=False,
@@ -391,10 +445,23 @@ class Pusher:
                 except Transient:
                     continue  # maybe applied: the next read and merge will tell
             self._record_conflicts(row["id"], row["qbd_id"], decisions)
-            self._store(qbd, record, row["id"])
+            self._store(qbd, record, row["id"], row.get("updated_at"))
             self.stats.updated += 1
             return "pushed"
         raise Transient(f"{qbd.type_name} {row['qbd_id']} kept changing in QuickBooks; will merge again later")
+
+    @staticmethod
+    def _inferred_base(wms_view: dict, qbd_view: dict, changed_fields: set[str], row: dict, record: dict) -> dict:
+        """No agreed version was recorded: the WMS changed exactly the fields its changes name; QuickBooks
+        changed the others only if the record moved since the WMS last saw it."""
+        qbd_moved = row.get("qbd_revision_number") != record.get("revisionNumber")
+        base = {}
+        for name in wms_view:
+            if name in changed_fields:
+                base[name] = qbd_view[name] if not qbd_moved else None
+            else:
+                base[name] = wms_view[name]
+        return base
 
     # delete ---------------------------------------------------------------------------------
     def _delete(self, row_id: int, qbd_id: str, changes: list) -> str:

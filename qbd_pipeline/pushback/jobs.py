@@ -15,7 +15,8 @@ from ..wms.resources import WmsDatabase
 from .engine import Pusher, PushSettings
 
 IN_PROGRESS = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-               dg.DagsterRunStatus.STARTED]
+               dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 JOB_NAME = "wms_push_back"
 
 
@@ -28,6 +29,21 @@ class PushBackConfig(dg.Config):
 
 def live_push_runs(instance: dg.DagsterInstance) -> frozenset[str]:
     runs = instance.get_runs(filters=dg.RunsFilter(job_name=JOB_NAME, statuses=IN_PROGRESS))
+    return frozenset(r.run_id for r in runs)
+
+
+def finished_claimants(instance: dg.DagsterInstance, engine) -> frozenset[str]:
+    """Runs holding claims that this instance knows have ended: their claims may be taken over."""
+    import sqlalchemy as sa
+
+    from ..wms.schema import wms_changes
+
+    with engine.connect() as connection:
+        holders = [r[0] for r in connection.execute(sa.select(wms_changes.c.claimed_by).distinct().where(
+            wms_changes.c.status == "pending", wms_changes.c.claimed_by.is_not(None)))]
+    if not holders:
+        return frozenset()
+    runs = instance.get_runs(filters=dg.RunsFilter(run_ids=holders, statuses=FINISHED))
     return frozenset(r.run_id for r in runs)
 
 
@@ -47,7 +63,8 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
         settings = PushSettings(run_id=context.run_id, dry_run=config.dry_run, max_attempts=config.max_attempts,
                                 backoff_seconds=config.backoff_seconds)
-        stats = Pusher(conductor, wms.engine(), entity, settings).run(live_push_runs(context.instance))
+        engine = wms.engine()
+        stats = Pusher(conductor, engine, entity, settings).run(finished_claimants(context.instance, engine))
         for entry in stats.plan:
             context.log.info(f"planned {entry['action']} {entity.name} row {entry['row_id']}: {entry}")
         for error in stats.errors:

@@ -85,8 +85,8 @@ def header_body(mapping: EntityMapping, qbd: QbdResource, row: dict, fields: lis
         if keys is None:
             continue
         value = _wire_value(column, row.get(name))
-        if value is None and not create:
-            continue  # QuickBooks cannot be told to clear most fields; leave them
+        if value is None and not create and column.kind == "text":
+            value = ""  # a text field cleared in the WMS is cleared in QuickBooks
         if value is not None:
             _put(body, keys, value)
     # Address fields travel as a whole object so a partial edit does not blank the rest.

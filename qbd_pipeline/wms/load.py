@@ -226,6 +226,12 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
     if not mapped:
         return stats
 
+    # Lock first, then look: a WMS edit committed while this batch is being written must either be
+    # seen as pending (and merged) or wait for this transaction; it can never be overwritten unseen.
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(header.c.id).where(header.c.qbd_id.in_(list(mapped))).with_for_update())
+    else:
+        connection.exec_driver_sql("UPDATE sync_context SET sync_writer = sync_writer WHERE id = 1")
     existing = {
         r.qbd_id: r for r in connection.execute(
             sa.select(header.c.qbd_id, header.c.qbd_revision_number, header.c.qbd_updated_at)
@@ -246,7 +252,16 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
     if not changed:
         return stats
 
-    pending = _pending(connection, mapping.entity, [r["qbd_id"] for r in changed])
+    pending, deleting = _pending(connection, mapping.entity, [r["qbd_id"] for r in changed])
+    if deleting:  # deleted in the WMS, the delete not yet in QuickBooks: do not bring the row back
+        changed = [r for r in changed if r["qbd_id"] not in deleting]
+        stats.updated -= len(deleting & set(existing))
+        stats.inserted -= len(deleting - set(existing))
+        stats.unchanged += len(deleting)
+    from ..entities import ENTITIES_BY_NAME
+
+    if ENTITIES_BY_NAME[mapping.entity].direction == "qbd_to_wms":
+        pending = set()  # QuickBooks is the only source: its version replaces WMS edits
     keep_lines = merge_pending(connection, mapping, header, lines_table, changed, mapped, pending, run_id, now) \
         if pending else set()
     with sync_writer(connection):  # the pull's writes are not WMS changes: no echo to QuickBooks
@@ -256,11 +271,11 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
     return stats
 
 
-def _pending(connection: sa.Connection, entity: str, qbd_ids: list[str]) -> set[str]:
-    """Records with a WMS edit that has not reached QuickBooks yet."""
-    rows = connection.execute(sa.select(wms_changes.c.qbd_id).distinct().where(
-        wms_changes.c.entity == entity, wms_changes.c.status == "pending", wms_changes.c.qbd_id.in_(qbd_ids)))
-    return {r[0] for r in rows}
+def _pending(connection: sa.Connection, entity: str, qbd_ids: list[str]) -> tuple[set[str], set[str]]:
+    """Records with a WMS edit that has not reached QuickBooks yet, and those among them being deleted."""
+    rows = connection.execute(sa.select(wms_changes.c.qbd_id, wms_changes.c.operation).distinct().where(
+        wms_changes.c.entity == entity, wms_changes.c.status == "pending", wms_changes.c.qbd_id.in_(qbd_ids))).all()
+    return {r[0] for r in rows}, {r[0] for r in rows if r[1] == "delete"}
 
 
 def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.Table, lines_table: sa.Table | None,

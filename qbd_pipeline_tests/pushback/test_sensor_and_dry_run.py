@@ -1,5 +1,7 @@
 """The sensor launches push-back runs only when due; a dry run writes nothing; deletes reach QuickBooks."""
 
+from datetime import datetime, timezone
+
 import dagster as dg
 import httpx
 
@@ -40,11 +42,15 @@ def test_the_sensor_requests_one_run_only_when_changes_are_due(server, wms):
     assert sdk_client(server).qbd.customers.retrieve(customer.id, **EU).phone == "555-0777"
 
 
-def test_a_failed_runs_claims_are_taken_over_by_the_next_run(server, wms):
+def test_a_failed_runs_claims_are_taken_over_and_a_live_runs_are_not(server, wms):
     loaded(server, wms)
     sql(wms, "UPDATE customers SET phone = '555-0888' WHERE id = (SELECT min(id) FROM customers)")
-    sql(wms, "UPDATE wms_changes SET claimed_by = 'a-run-that-crashed', claimed_at = changed_at")
-    assert push(server, wms).success
+    sql(wms, "UPDATE wms_changes SET claimed_by = 'still-running', claimed_at = :now", now=datetime.now(timezone.utc))
+    with dg.instance_for_test() as instance:
+        instance.add_run(dg.DagsterRun(job_name=JOB_NAME, run_id="still-running", status=dg.DagsterRunStatus.STARTED))
+        assert push(server, wms, instance=instance).output_for_node("push_customers")["pushed"] == 0
+        instance.report_run_failed(instance.get_run_by_id("still-running"))  # it crashed
+        assert push(server, wms, instance=instance).output_for_node("push_customers")["pushed"] == 1
     assert [c["status"] for c in changes(wms)] == ["pushed"]
 
 
