@@ -19,13 +19,14 @@ import conductor
 import sqlalchemy as sa
 
 from ..entities import Entity, QbdResource, resources_of
+from ..quickbooks.stock import item_ids_in, refresh_stock
 from ..resources.conductor import ConductorResource
 from ..wms.load import map_record, parse_instant
 from ..wms.mapping import MAPPINGS, EntityMapping
 from ..wms.schema import TABLES, sync_conflicts, sync_snapshots, utcnow, wms_changes
 from ..wms.snapshots import write_snapshot
 from ..wms.triggers import sync_writer
-from .merge import LINES, comparable, decide
+from .merge import LINES, comparable, decide, syncable_fields
 from .wire import header_body, lines_body
 
 log = logging.getLogger(__name__)
@@ -221,7 +222,13 @@ class Pusher:
         changed_fields = {f for c in changes for f in (c.changed_fields or "").split(",") if f}
         if row.get("qbd_id") is None:
             return self._create(row, lines, qbd)
-        return self._update(row, lines, qbd, changed_fields)
+        outcome = self._update(row, lines, qbd, changed_fields)
+        owned = changed_fields - set(syncable_fields(self.mapping))
+        if operations == {"update"} and changed_fields and owned == changed_fields:
+            self._skip_reason = (f"only QuickBooks-owned fields changed ({', '.join(sorted(owned))}); they flow "
+                                 "from QuickBooks to the WMS only and were restored from QuickBooks")
+            return "skipped"
+        return outcome
 
     # reading --------------------------------------------------------------------------------
     def _wms_lines(self, row_id: int) -> list[dict]:
@@ -283,6 +290,10 @@ class Pusher:
 
     # writing back ---------------------------------------------------------------------------
     def _store(self, qbd: QbdResource, record: dict, row_id: int, read_at: datetime | None) -> None:
+        self._write_back(qbd, record, row_id, read_at)
+        self._after_transaction(record)
+
+    def _write_back(self, qbd: QbdResource, record: dict, row_id: int, read_at: datetime | None) -> None:
         """QuickBooks' version becomes the WMS row and the agreed snapshot (as the sync writer).
 
         If the WMS row changed while the push was in flight (its `updated_at` moved), only the
@@ -390,6 +401,11 @@ class Pusher:
         self.stats.created += 1
         return "pushed"
 
+    def _after_transaction(self, record: dict) -> None:
+        """Posting an adjustment or an order moves stock figures that only QuickBooks computes."""
+        if self.mapping.lines is not None and self.entity.name != "invoices":
+            refresh_stock(self.conductor, self.engine, item_ids_in([record]))
+
     def _adopt(self, row: dict, lines: list[dict], qbd: QbdResource, record: dict) -> str:
         """QuickBooks already has this record (an earlier attempt made it, or it was there already).
 
@@ -490,8 +506,9 @@ class Pusher:
                         raise
             else:
                 raise Transient(f"{qbd_id} kept changing in QuickBooks")
-        elif self._retrieve(qbd, qbd_id) is not None:
+        elif (existing := self._retrieve(qbd, qbd_id)) is not None:
             self._call("delete", f"/quickbooks-desktop/{qbd.path}/{qbd_id}")
+            self._after_transaction(existing)
         with self.engine.begin() as connection:
             connection.execute(sync_snapshots.delete().where(sync_snapshots.c.entity == self.entity.name,
                                                              sync_snapshots.c.qbd_id == qbd_id))

@@ -20,6 +20,7 @@ from ..wms.resources import WmsDatabase
 from ..wms.schema import TABLES, sync_runs, utcnow
 from .fetch import Spool, fetch_window
 from .partitions import hourly_partitions
+from .stock import item_ids_in, refresh_stock
 
 GROUP = "quickbooks"
 CHECK_NAME = "no_sync_errors"
@@ -63,6 +64,7 @@ def pull_entity(context: dg.AssetExecutionContext, entity: Entity, conductor: Co
             window_start=after, window_end=before, started_at=utcnow(),
         ).returning(sync_runs.c.id)).scalar_one()
     totals, requests, restarts, fetched = LoadStats(), 0, 0, 0
+    touched_items: set[str] = set()
     began = time.monotonic()
     try:
         for qbd in resources_of(entity.name):
@@ -79,7 +81,10 @@ def pull_entity(context: dg.AssetExecutionContext, entity: Entity, conductor: Co
                         batch_stats = load_batch(connection, mapping, qbd, batch, run_id=run_id)
                         record_errors(connection, run_id, entity.name, batch_stats.errors)
                     totals.add(batch_stats)
+                    if qbd.kind == "transaction":
+                        touched_items |= item_ids_in(batch)
             context.log.info(f"{qbd.path}: {stats.fetched} fetched in {stats.requests} request(s)")
+        stock_refreshed = refresh_stock(conductor, engine, touched_items)
     except Exception as exc:  # record why in sync_runs, then fail the step
         with engine.begin() as connection:
             connection.execute(sync_runs.update().where(sync_runs.c.id == sync_run_id).values(
@@ -107,6 +112,7 @@ def pull_entity(context: dg.AssetExecutionContext, entity: Entity, conductor: Co
         "partition_window": dg.MetadataValue.text(f"{window.start.isoformat()} .. {window.end.isoformat()}"),
         "api_requests": dg.MetadataValue.int(requests),
         "window_restarts": dg.MetadataValue.int(restarts),
+        "stock_items_refreshed": dg.MetadataValue.int(stock_refreshed),
         "seconds": dg.MetadataValue.float(round(time.monotonic() - began, 3)),
     }
     check = dg.AssetCheckResult(

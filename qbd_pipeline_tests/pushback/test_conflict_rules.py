@@ -112,4 +112,5 @@ def test_an_inventory_adjustment_is_pushed_once_as_a_quantity_difference(server,
     assert len(made) == 1 and made[0].id == pushed["qbd_id"]
     assert [ln.quantity_difference for ln in made[0].lines] == [-3]
     assert client.qbd.inventory_items.retrieve(item.id, **EU).quantity_on_hand == item.quantity_on_hand - 3
+    assert float(row(wms, "items", qbd_id=item.id)["quantity_on_hand"]) == item.quantity_on_hand - 3  # flowed back
     assert {c["status"] for c in changes(wms)} == {"pushed"}

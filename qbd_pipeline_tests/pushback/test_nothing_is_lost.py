@@ -107,3 +107,15 @@ def test_without_an_agreed_version_a_wms_only_edit_still_wins(server, wms):
     sql(wms, "UPDATE customers SET email = 'no-base@example.com' WHERE qbd_id = :q", q=customer.id)
     assert push(server, wms).success
     assert client.qbd.customers.retrieve(customer.id, **EU).email == "no-base@example.com"
+
+
+def test_edits_to_quickbooks_owned_fields_are_skipped_with_a_reason_and_restored(server, wms):
+    loaded(server, wms)
+    client = sdk_client(server)
+    item = client.qbd.inventory_items.list(limit=1, **EU).data[0]
+    sql(wms, "UPDATE items SET quantity_on_hand = 99999 WHERE qbd_id = :q", q=item.id)
+    assert push(server, wms).success
+    [change] = changes(wms)
+    assert change["status"] == "skipped" and "quantity_on_hand" in change["last_error"]
+    assert float(row(wms, "items", qbd_id=item.id)["quantity_on_hand"]) == item.quantity_on_hand
+    assert client.qbd.inventory_items.retrieve(item.id, **EU).quantity_on_hand == item.quantity_on_hand

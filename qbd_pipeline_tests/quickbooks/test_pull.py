@@ -95,6 +95,28 @@ def test_next_partition_brings_exactly_the_edits_and_rerunning_changes_nothing(s
     assert snapshot(wms.engine()) == before
 
 
+def test_stock_figures_follow_transactions_the_pull_brings(server, wms):
+    from qbd_pipeline.emulator.reference_lists import ref_id
+
+    assert pull(server, wms).success
+    client = sdk_client(server)
+    item = client.qbd.inventory_items.list(limit=1, **EU).data[0]
+    control(server, "POST", "clock", now="2026-11-01T06:30:00+00:00")
+    client.qbd.inventory_adjustments.create(
+        account_id=ref_id("account", "Inventory Adjustments"), transaction_date="2026-11-01",
+        lines=[{"item_id": item.id, "adjust_quantity": {"quantity_difference": 7}}], **EU)
+    # QuickBooks does not touch the item's updatedAt for this; the pull must still bring the new figure.
+    assert client.qbd.inventory_items.retrieve(item.id, **EU).updated_at == item.updated_at
+    hour = pull(server, wms, "2026-11-01-06:00")
+    assert metadata(hour, "items")["fetched"] == 0
+    assert metadata(hour, "inventory_adjustments")["stock_items_refreshed"] == 1
+    items, _ = TABLES["items"]
+    with wms.engine().connect() as connection:
+        on_hand = connection.execute(sa.select(items.c.quantity_on_hand).where(items.c.qbd_id == item.id)).scalar()
+    assert float(on_hand) == item.quantity_on_hand + 7
+    assert differences(server.emulator, END_USER, wms.engine(), ["items"]) == []
+
+
 def test_a_stale_fetch_never_overwrites_a_newer_row(server, wms):
     assert pull(server, wms).success
     client = sdk_client(server)

@@ -1,0 +1,84 @@
+"""Stock figures of items touched by transactions, refreshed from QuickBooks.
+
+QuickBooks computes `quantityOnHand`, `quantityOnSalesOrder` and `quantityOnPurchaseOrder`; they
+change when adjustments and orders are posted without a new revision or `updatedAt` on the item,
+so an incremental pull of items never sees them. After transactions are pulled or pushed, the stock
+items their lines name are read again by id and only those QuickBooks-owned columns are updated.
+"""
+
+import conductor
+import sqlalchemy as sa
+
+from ..entities import RESOURCES_BY_PATH
+from ..resources.conductor import ConductorResource
+from ..wms.load import convert
+from ..wms.mapping import ITEMS
+from ..wms.schema import TABLES
+from ..wms.triggers import sync_writer
+
+STOCK_COLUMNS = ("quantity_on_hand", "quantity_on_purchase_order", "quantity_on_sales_order", "average_cost")
+STOCK_TYPES = {"inventory": "inventory-items", "inventory_assembly": "inventory-assembly-items"}
+_CHUNK = 50
+
+
+def item_ids_in(records: list[dict]) -> set[str]:
+    """Item ids named by the lines of raw transaction records."""
+    found = set()
+    for record in records:
+        lines = list(record.get("lines") or [])
+        for group in record.get("lineGroups") or []:
+            lines.extend(group.get("lines") or [])
+        found.update(line["item"]["id"] for line in lines if (line.get("item") or {}).get("id"))
+    return found
+
+
+def refresh_stock(conductor: ConductorResource, engine: sa.Engine, item_ids: set[str]) -> int:
+    """Re-read the stock items among `item_ids` and update their stock columns; returns rows updated."""
+    if not item_ids:
+        return 0
+    items = TABLES["items"][0]
+    with engine.connect() as connection:
+        known = connection.execute(sa.select(items.c.qbd_id, items.c.item_type).where(
+            items.c.qbd_id.in_(sorted(item_ids)), items.c.item_type.in_(list(STOCK_TYPES)))).all()
+    by_path: dict[str, list[str]] = {}
+    for qbd_id, item_type in known:
+        by_path.setdefault(STOCK_TYPES[item_type], []).append(qbd_id)
+    columns = {c.name: c for c in ITEMS.columns if c.name in STOCK_COLUMNS}
+    client = conductor.client()
+    updates = []
+    for path, ids in by_path.items():
+        endpoint = getattr(client.qbd, RESOURCES_BY_PATH[path].sdk_attr).with_raw_response
+        for start in range(0, len(ids), _CHUNK):
+            for record in _read(endpoint, conductor.end_user_id, ids[start:start + _CHUNK]):
+                values = {name: convert(col, _first(record, col.paths)) for name, col in columns.items()}
+                updates.append({"b_qbd_id": record["id"], **values})
+    if not updates:
+        return 0
+    with engine.begin() as connection, sync_writer(connection):
+        connection.execute(items.update().where(items.c.qbd_id == sa.bindparam("b_qbd_id"))
+                           .values({name: sa.bindparam(name) for name in STOCK_COLUMNS}), updates)
+    return len(updates)
+
+
+def _read(endpoint, end_user: str, ids: list[str]) -> list[dict]:
+    """Records by id; an `ids` query fails whole when one id is gone, so then read them one by one."""
+    try:
+        return endpoint.list(conductor_end_user_id=end_user, ids=ids, limit=len(ids)).json().get("data", [])
+    except conductor.InternalServerError:
+        found = []
+        for qbd_id in ids:
+            try:
+                found.append(endpoint.retrieve(qbd_id, conductor_end_user_id=end_user).json())
+            except conductor.InternalServerError:
+                continue  # deleted in QuickBooks since; the deleted-objects feed is its business
+        return found
+
+
+def _first(record: dict, paths: tuple[str, ...]):
+    for path in paths:
+        value = record
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is not None:
+            return value
+    return None
