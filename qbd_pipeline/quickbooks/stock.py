@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from ..entities import RESOURCES_BY_PATH
 from ..resources.conductor import ConductorResource
-from ..wms.load import convert
+from ..wms.load import map_columns
 from ..wms.mapping import ITEMS
 from ..wms.schema import TABLES
 from ..wms.triggers import sync_writer
@@ -43,15 +43,14 @@ def refresh_stock(conductor: ConductorResource, engine: sa.Engine, item_ids: set
     by_path: dict[str, list[str]] = {}
     for qbd_id, item_type in known:
         by_path.setdefault(STOCK_TYPES[item_type], []).append(qbd_id)
-    columns = {c.name: c for c in ITEMS.columns if c.name in STOCK_COLUMNS}
+    columns = tuple(c for c in ITEMS.columns if c.name in STOCK_COLUMNS)
     client = conductor.client()
     updates = []
     for path, ids in by_path.items():
         endpoint = getattr(client.qbd, RESOURCES_BY_PATH[path].sdk_attr).with_raw_response
         for start in range(0, len(ids), _CHUNK):
             for record in _read(endpoint, conductor.end_user_id, ids[start:start + _CHUNK]):
-                values = {name: convert(col, _first(record, col.paths)) for name, col in columns.items()}
-                updates.append({"b_qbd_id": record["id"], **values})
+                updates.append({"b_qbd_id": record["id"], **map_columns(columns, record)})
     if not updates:
         return 0
     with engine.begin() as connection, sync_writer(connection):
@@ -72,13 +71,3 @@ def _read(endpoint, end_user: str, ids: list[str]) -> list[dict]:
             except conductor.InternalServerError:
                 continue  # deleted in QuickBooks since; the deleted-objects feed is its business
         return found
-
-
-def _first(record: dict, paths: tuple[str, ...]):
-    for path in paths:
-        value = record
-        for part in path.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        if value is not None:
-            return value
-    return None

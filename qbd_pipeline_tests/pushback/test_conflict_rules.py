@@ -1,11 +1,10 @@
 """The seeds' conflict table: each entity's rule, with the same field edited on both sides between syncs."""
 
-import httpx
 import pytest
 
 from qbd_pipeline.emulator.reference_lists import ref_id
 from qbd_pipeline_tests.conftest import END_USER, sdk_client
-from qbd_pipeline_tests.quickbooks.pull_helpers import HEADERS, pull
+from qbd_pipeline_tests.quickbooks.pull_helpers import control, pull
 
 from .helpers import changes, conflicts, loaded, push, row, sql
 
@@ -25,9 +24,6 @@ CASES = [
 ]
 
 
-def _clock(server, now: str) -> None:
-    assert httpx.post(f"{server.root_url}/_emulator/clock", json={"now": now}, headers=HEADERS).status_code == 200
-
 
 @pytest.mark.parametrize("entity,attr,field,column,qbd_value,wms_value,qbd_later,winner,rule", CASES,
                          ids=[f"{c[0]}-{c[7]}" for c in CASES])
@@ -37,7 +33,7 @@ def test_a_field_changed_on_both_sides(server, wms, entity, attr, field, column,
     client = sdk_client(server)
     resource = getattr(client.qbd, attr)
     record = resource.list(limit=1, **EU).data[0]
-    _clock(server, QBD_LATER if qbd_later else QBD_EARLIER)
+    control(server, "POST", "clock", now=QBD_LATER if qbd_later else QBD_EARLIER)
     resource.update(record.id, revision_number=record.revision_number, **{field: qbd_value}, **EU)
     sql(wms, f"UPDATE {entity} SET {column} = :v WHERE qbd_id = :q", v=wms_value, q=record.id)
 
@@ -54,7 +50,7 @@ def test_customer_contact_details_changed_only_in_the_wms_still_go_to_quickbooks
     loaded(server, wms)
     client = sdk_client(server)
     customer = client.qbd.customers.list(limit=1, **EU).data[0]
-    _clock(server, QBD_EARLIER)
+    control(server, "POST", "clock", now=QBD_EARLIER)
     client.qbd.customers.update(customer.id, revision_number=customer.revision_number, phone="555-1001", **EU)
     sql(wms, "UPDATE customers SET phone = '555-2002', email = 'only.wms@example.com', shipping_city = 'Fargo' "
              "WHERE qbd_id = :q", q=customer.id)
@@ -68,7 +64,7 @@ def test_a_pull_that_arrives_first_never_loses_the_pending_wms_edit(server, wms)
     loaded(server, wms)
     client = sdk_client(server)
     order = client.qbd.sales_orders.list(limit=1, **EU).data[0]
-    _clock(server, QBD_EARLIER)
+    control(server, "POST", "clock", now=QBD_EARLIER)
     client.qbd.sales_orders.update(order.id, revision_number=order.revision_number, memo="from QuickBooks",
                                    shipping_date="2026-11-20", **EU)
     sql(wms, "UPDATE sales_orders SET memo = 'from the WMS' WHERE qbd_id = :q", q=order.id)
@@ -103,8 +99,7 @@ def test_an_inventory_adjustment_is_pushed_once_as_a_quantity_difference(server,
     sql(wms, "INSERT INTO inventory_adjustment_lines (header_id, line_number, item_qbd_id, quantity_difference) "
             "VALUES (:h, 1, :i, -3)", h=header["id"], i=item.id)
     # The answer to the create is lost after QuickBooks committed it; the run must not create it twice.
-    assert httpx.post(f"{server.root_url}/_emulator/faults", headers=HEADERS, json={
-        "kind": "drop_after_commit", "method": "POST", "path_contains": "/inventory-adjustments"}).status_code == 200
+    control(server, "POST", "faults", kind="drop_after_commit", method="POST", path_contains="/inventory-adjustments")
     assert push(server, wms).success
     assert push(server, wms).success  # and a second run changes nothing
     pushed = row(wms, "inventory_adjustments", id=header["id"])

@@ -4,15 +4,12 @@ import httpx
 
 from qbd_pipeline.pushback import engine as engine_module
 from qbd_pipeline_tests.conftest import END_USER, sdk_client
-from qbd_pipeline_tests.quickbooks.pull_helpers import HEADERS
+from qbd_pipeline_tests.quickbooks.pull_helpers import HEADERS, control
 
 from .helpers import changes, loaded, push, row, sql
 
 EU = {"conductor_end_user_id": END_USER}
 
-
-def _fault(server, **body) -> None:
-    assert httpx.post(f"{server.root_url}/_emulator/faults", json=body, headers=HEADERS).status_code == 200
 
 
 def test_a_stale_revision_makes_the_push_merge_again_and_nothing_is_lost(server, wms, monkeypatch):
@@ -44,7 +41,7 @@ def test_a_create_whose_answer_is_lost_is_not_duplicated(server, wms):
     loaded(server, wms)
     client = sdk_client(server)
     sql(wms, "INSERT INTO vendors (name, is_active) VALUES ('Lost Answer Supply', true)")
-    _fault(server, kind="drop_after_commit", method="POST", path_contains="/vendors")
+    control(server, "POST", "faults", kind="drop_after_commit", method="POST", path_contains="/vendors")
     assert push(server, wms).success
     found = client.qbd.vendors.list(name_from="lost answer supply", name_to="lost answer supply", **EU).data
     assert len(found) == 1
@@ -76,7 +73,7 @@ def test_quickbooks_offline_leaves_changes_pending_and_marks_nothing_failed(serv
     client = sdk_client(server)
     customer = client.qbd.customers.list(limit=1, **EU).data[0]
     sql(wms, "UPDATE customers SET phone = '555-0606' WHERE qbd_id = :q", q=customer.id)
-    _fault(server, kind="qbd_offline", count=50)
+    control(server, "POST", "faults", kind="qbd_offline", count=50)
     result = push(server, wms, raise_on_error=False)
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
@@ -91,7 +88,7 @@ def test_quickbooks_offline_leaves_changes_pending_and_marks_nothing_failed(serv
 def test_transient_failures_back_off_and_end_failed_after_the_last_attempt(server, wms):
     loaded(server, wms)
     sql(wms, "INSERT INTO vendors (name, is_active) VALUES ('Flaky Network Co', true)")
-    _fault(server, kind="server_error", count=100, path_contains="/vendors")
+    control(server, "POST", "faults", kind="server_error", count=100, path_contains="/vendors")
     config = {"max_attempts": 3, "backoff_seconds": 60}
     push(server, wms, **config)
     [change] = changes(wms)
