@@ -24,6 +24,7 @@ from . import errors
 from .company import new_request_id
 from .faults import Fault
 from .queries import parse_filter_instant, plan_list, render
+from .request_schema import body_rule
 from .state import Emulator
 
 log = logging.getLogger("qbd_pipeline.emulator")
@@ -328,17 +329,12 @@ class EmulatorApp:
 
 
 def _deleted_types(head: str) -> tuple[str, ...]:
-    """The allowed `objectTypes` / `transactionTypes` values, from the SDK's own Literal."""
-    import typing
-
+    """The allowed `objectTypes` / `transactionTypes` values, from the SDK's own request types."""
     from conductor.types.qbd import DeletedListObjectListParams, DeletedTransactionListParams
 
-    params, key = ((DeletedListObjectListParams, "object_types") if head == "deleted-list-objects"
-                   else (DeletedTransactionListParams, "transaction_types"))
-    hint = typing.get_type_hints(params)[key]
-    while typing.get_origin(hint) is not typing.Literal:
-        hint = typing.get_args(hint)[0]
-    return typing.get_args(hint)
+    params, key = ((DeletedListObjectListParams, "objectTypes") if head == "deleted-list-objects"
+                   else (DeletedTransactionListParams, "transactionTypes"))
+    return body_rule(params).fields[key].items.enum
 
 
 def create_app(emulator: Emulator) -> EmulatorApp:

@@ -6,7 +6,6 @@ company's offset when they carry none; `status` defaults to active; name ranges 
 """
 
 import re
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,6 +14,7 @@ from typing import Any
 from ..entities import QbdResource
 from . import errors
 from .clock import CompanyClock
+from .request_schema import body_rule
 
 Query = dict[str, list[str]]
 
@@ -37,22 +37,7 @@ class ListPlan:
 @cache
 def allowed_params(resource: QbdResource) -> dict[str, bool]:
     """Query parameter wire names of the list endpoint -> whether the parameter is an array."""
-    hints = typing.get_type_hints(resource.list_params, include_extras=True)
-    result = {}
-    for name, hint in hints.items():
-        alias = name
-        for meta in getattr(hint, "__metadata__", ()):
-            alias = getattr(meta, "alias", None) or alias
-        if "-" in alias:
-            continue
-        base = typing.get_args(hint)[0] if hasattr(hint, "__metadata__") else hint
-        origin = typing.get_origin(base)
-        while origin is not None and origin.__name__ in ("Required", "NotRequired", "Annotated"):
-            base = typing.get_args(base)[0]
-            origin = typing.get_origin(base)
-        text = str(base)
-        result[alias] = origin in (list, typing.List) or "List[" in text or "SequenceNotStr" in text  # noqa: UP006
-    return result
+    return {name: rule.kind == "array" for name, rule in body_rule(resource.list_params).fields.items()}
 
 
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z)?)?$")
