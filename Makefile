@@ -5,15 +5,28 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test lint demo dev emulator clean
+.PHONY: install lock test lint demo dev emulator clean clean-data
 
-$(STAMP): pyproject.toml setup.py
+# Every package comes at the version pinned in constraints.txt (the build tools too, hence no build
+# isolation), so a fresh machine gets exactly what CI tested.
+$(STAMP): pyproject.toml setup.py constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt pip setuptools wheel
+	$(BIN)/python -m pip install --quiet -c constraints.txt --no-build-isolation -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Upgrading: resolve the newest releases pyproject.toml allows into constraints.txt, then `make test`.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip setuptools wheel
+	.lock-venv/bin/python -m pip install --quiet '.[test]'
+	{ sed -n '1,2p' constraints.txt; .lock-venv/bin/python -m pip freeze --all --exclude-editable \
+		| grep -v -i '^qbd-pipeline'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf .lock-venv build
 
 lint: install
 	$(BIN)/ruff check qbd_pipeline qbd_pipeline_tests benchmarks

@@ -6,13 +6,18 @@ from .pushback.jobs import wms_push_back
 from .pushback.sensors import wms_change_sensor
 from .quickbooks.assets import pull_assets
 from .quickbooks.jobs import qbd_incremental_pull, qbd_incremental_pull_schedule
+from .quickbooks.reconcile import qbd_reconcile, qbd_reconcile_schedule
 from .resources.conductor import conductor_from_env
+from .watchdog import sync_watchdog
 from .wms.resources import wms_from_env
 
 defs = dg.Definitions(
     assets=pull_assets,
-    jobs=[qbd_incremental_pull, wms_push_back],
-    schedules=[qbd_incremental_pull_schedule],
-    sensors=[wms_change_sensor],
+    jobs=[qbd_incremental_pull, wms_push_back, qbd_reconcile],
+    schedules=[qbd_incremental_pull_schedule, qbd_reconcile_schedule],
+    sensors=[wms_change_sensor, sync_watchdog],
     resources={"conductor": conductor_from_env(), "wms": wms_from_env()},
+    # Every job, the asset page's and backfills' included, runs its steps one after another: one
+    # company file answers one request at a time.
+    executor=dg.in_process_executor,
 )

@@ -21,3 +21,22 @@ def default_wms_url() -> str:
 def pull_start() -> str:
     """First hourly partition of the pull (`YYYY-MM-DD-HH:MM`, UTC); it also takes all older history."""
     return os.environ.get(PULL_START_VAR, DEFAULT_PULL_START)
+
+
+END_USER_VAR = "CONDUCTOR_END_USER_ID"
+COMPANY_TAG = "qbd/end_user"
+
+
+def company_key() -> str:
+    """The company file this code location serves (its Conductor end user), as runs are tagged."""
+    return os.environ.get(END_USER_VAR) or "default"
+
+
+def quickbooks_pool() -> str:
+    """The Dagster pool of every step that talks to QuickBooks: one at a time per company file.
+
+    The instance configs run pools at run granularity with a default limit of 1, so a run that
+    needs the pool stays queued while another run of the same company file is in progress, however
+    either was started (schedule, sensor, backfill, the asset page).
+    """
+    return f"quickbooks/{company_key()}"

@@ -39,7 +39,7 @@ def wms_state(engine: sa.Engine, entity: str) -> dict[str, tuple[dict, list[dict
     return state
 
 
-_IGNORED = {"id", "header_id", "synced_at", "updated_at", "qbd_created_at"}
+_IGNORED = {"id", "header_id", "synced_at", "updated_at", "qbd_created_at", "qbd_read_at"}
 
 
 def differences(emulator: Emulator, end_user: str, engine: sa.Engine, entities=None) -> list[str]:

@@ -1,14 +1,15 @@
 """Pushing WMS changes to QuickBooks, one entity at a time, losing nothing.
 
-Per record: claim its pending changes (atomically, so two runs never push the same change), read the
-WMS row, the QuickBooks record and the last agreed snapshot, merge field by field, then create,
-update (with the current revisionNumber; a stale one means re-fetch, re-merge, retry), deactivate or
-delete. What QuickBooks answers is written back to the WMS as the sync writer (no echo) together
-with the new snapshot. Creates carry a deterministic identity (unique name, or `externalId` on
-transactions) and are looked up before being made again, so an unknown outcome never duplicates.
+Per record: claim its pending changes (atomically, so two runs never push the same change; a claim
+is a lease the live run renews), read the WMS row, the QuickBooks record and the last agreed
+snapshot, merge field by field (lines line by line), then create, update (with the current
+revisionNumber; a stale one means re-fetch, re-merge, retry), deactivate or delete. What QuickBooks
+answers is written back to the WMS as the sync writer (no echo) together with the new snapshot,
+unless the WMS changed the record meanwhile: then only QuickBooks' identity, revision and own
+columns are stored, and the newer edit is pushed next. Creates carry a deterministic identity
+(unique name, or `externalId` on transactions) and are looked up before being made again.
 """
 
-import json
 import logging
 import uuid
 from collections import defaultdict
@@ -19,14 +20,28 @@ import conductor
 import sqlalchemy as sa
 
 from ..entities import Entity, QbdResource, resources_of
+from ..quickbooks.errors import Offline, Rejected, Transient, classify
 from ..quickbooks.stock import item_ids_in, refresh_stock
 from ..resources.conductor import ConductorResource
+from ..sync import deletes, ledger
+from ..sync.changes import changed_fields
+from ..sync.conflicts import conflict_rows, prior_decisions
+from ..sync.conflicts import record as record_conflicts
+from ..sync.merge import (
+    LINE_ID,
+    adopted_base,
+    comparable,
+    field_times,
+    inferred_base,
+    merge,
+    syncable_fields,
+    typed_lines,
+)
 from ..wms.load import map_record, parse_instant
 from ..wms.mapping import MAPPINGS, EntityMapping
-from ..wms.schema import TABLES, sync_conflicts, sync_snapshots, utcnow, wms_changes
-from ..wms.snapshots import write_snapshot
+from ..wms.schema import TABLES, sync_snapshots, utcnow, wms_changes
+from ..wms.snapshots import read_snapshots, write_snapshot
 from ..wms.triggers import sync_writer
-from .merge import LINES, comparable, decide, syncable_fields
 from .wire import header_body, lines_body
 
 log = logging.getLogger(__name__)
@@ -35,25 +50,13 @@ _REF_TABLES = {"customer": ("customers", "full_name"), "vendor": ("vendors", "na
                "item": ("items", "full_name"), "preferred_vendor": ("vendors", "name")}
 
 
-class Offline(Exception):
-    """QuickBooks Desktop cannot be reached (INTEGRATION_CONNECTION_ERROR): stop, leave changes pending."""
-
-
-class Rejected(Exception):
-    """QuickBooks or Conductor refused the change (validation): mark it failed with their message."""
-
-
-class Transient(Exception):
-    """The outcome is unknown or the failure temporary: retry later with backoff."""
-
-
 @dataclass
 class PushSettings:
     run_id: str
     dry_run: bool = False
     max_attempts: int = 5
     backoff_seconds: float = 30.0
-    claim_ttl_seconds: float = 3600.0
+    lease_seconds: float = ledger.LEASE_SECONDS
     max_revision_retries: int = 3
 
 
@@ -68,28 +71,31 @@ class PushStats:
     retry_later: int = 0
     conflicts: int = 0
     offline: bool = False
+    claimed: int = 0
     plan: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
 
 
-def _error_body(exc: conductor.APIStatusError) -> dict:
-    body = exc.body if isinstance(exc.body, dict) else {}
-    return body.get("error", {}) if isinstance(body.get("error"), dict) else {}
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # "pushed" | "skipped" | "planned"
+    reason: str | None = None
 
 
-def classify(exc: Exception) -> Exception:
-    """Sort an SDK failure into what the push does about it."""
-    if isinstance(exc, conductor.APIStatusError):
-        error = _error_body(exc)
-        if error.get("type") == "INTEGRATION_CONNECTION_ERROR":
-            return Offline(error.get("message") or str(exc))
-        if error.get("type") in ("INTEGRATION_ERROR", "INVALID_REQUEST_ERROR") and exc.status_code in (400, 404, 422,
-                                                                                                       502):
-            return Rejected(error.get("message") or str(exc))
-        return Transient(f"{exc.status_code}: {error.get('message') or exc}")
-    if isinstance(exc, conductor.APIConnectionError):
-        return Transient(f"no answer from Conductor ({type(exc).__name__})")
-    return exc
+PUSHED, PLANNED = Outcome("pushed"), Outcome("planned")
+
+
+def skipped(reason: str) -> Outcome:
+    return Outcome("skipped", reason)
+
+
+@dataclass
+class _Read:
+    """The WMS side of one record as one consistent read."""
+
+    row: dict | None
+    lines: list[dict]
+    newest_change: int  # the newest change id of the record when it was read: later ones are newer edits
 
 
 class Pusher:
@@ -110,15 +116,15 @@ class Pusher:
     def claim(self, finished_runs: frozenset[str] = frozenset()) -> dict[int, list]:
         """Take this entity's due changes, whole records at a time, unless another run holds that record.
 
-        A claim is taken over only when its run is known to be finished (failed, crashed, cancelled) or
-        the claim is older than the TTL, so a failed run's changes are retried and a live one is never
-        raced.
+        A claim is taken over when its run is known to be finished (failed, crashed, cancelled) or its
+        lease ran out (the run stopped renewing it), so a stopped run's changes are retried within
+        minutes and a live run is never raced.
         """
         now = utcnow()
-        stale = now - timedelta(seconds=self.settings.claim_ttl_seconds)
         finished = list(finished_runs) or ["-"]
         held = sa.and_(wms_changes.c.claimed_by.is_not(None), wms_changes.c.claimed_by != self.settings.run_id,
-                       wms_changes.c.claimed_by.not_in(finished), wms_changes.c.claimed_at >= stale)
+                       wms_changes.c.claimed_by.not_in(finished),
+                       wms_changes.c.claimed_at >= ledger.lease_cutoff(now, self.settings.lease_seconds))
         busy = (sa.select(wms_changes.c.row_id).where(
             wms_changes.c.entity == self.entity.name, wms_changes.c.status == "pending", held))
         with self.engine.begin() as connection:
@@ -145,13 +151,14 @@ class Pusher:
             if status == "retry":
                 attempts = max(c.attempts for c in changes) + 1
                 give_up = attempts >= self.settings.max_attempts
-                delay = timedelta(seconds=self.settings.backoff_seconds * 2 ** (attempts - 1))
+                delay = self.settings.backoff_seconds * 2 ** (attempts - 1)
                 connection.execute(wms_changes.update().where(wms_changes.c.id.in_(ids)).values(
                     status="failed" if give_up else "pending", attempts=attempts, last_error=error,
-                    next_attempt_at=now + delay, claimed_by=None, claimed_at=None, run_id=self.settings.run_id,
-                    handled_at=now if give_up else None))
+                    next_attempt_at=now + timedelta(seconds=delay), claimed_by=None, claimed_at=None,
+                    run_id=self.settings.run_id, handled_at=now if give_up else None))
             elif status == "release":
-                connection.execute(wms_changes.update().where(wms_changes.c.id.in_(ids)).values(
+                connection.execute(wms_changes.update().where(
+                    wms_changes.c.id.in_(ids), wms_changes.c.status == "pending").values(
                     claimed_by=None, claimed_at=None, last_error=error))
             else:
                 connection.execute(wms_changes.update().where(wms_changes.c.id.in_(ids)).values(
@@ -163,80 +170,90 @@ class Pusher:
     def run(self, finished_runs: frozenset[str] = frozenset()) -> PushStats:
         grouped = self.claim(finished_runs)
         pending = list(grouped.items())
-        for index, (row_id, changes) in enumerate(pending):
-            try:
-                outcome = self.push_row(row_id, changes)
-            except Offline as exc:
-                self.stats.offline = True
-                for _row, rest in pending[index:]:
-                    self._finish(rest, "release", f"QuickBooks Desktop offline: {exc}")
-                break
-            except Rejected as exc:
-                self.stats.failed += 1
-                self.stats.errors.append({"row_id": row_id, "error": str(exc)})
-                self._finish(changes, "release" if self.settings.dry_run else "failed", str(exc))
-                continue
-            except Exception as exc:
-                if not isinstance(exc, Transient):
-                    log.exception("%s row %s: unexpected failure", self.entity.name, row_id)
-                self.stats.retry_later += 1
-                self.stats.errors.append({"row_id": row_id, "error": f"{type(exc).__name__}: {exc}"})
-                self._finish(changes, "release" if self.settings.dry_run else "retry",
-                             f"{type(exc).__name__}: {exc}"[:2000])
-                continue
-            if self.settings.dry_run:
-                self._finish(changes, "release")
-            elif outcome == "skipped":
-                self.stats.skipped += 1
-                self._finish(changes, "skipped", self._skip_reason)
-            else:
-                self.stats.pushed += 1
-                self._finish(changes, "pushed")
+        self.stats.claimed = len(pending)
+        done = 0
+        try:
+            for row_id, changes in pending:
+                self._push_one(row_id, changes)
+                done += 1
+                if self.stats.offline:
+                    break
+        except BaseException:  # terminated (or an unexpected crash): hand the rest back at once
+            for _row, rest in pending[done:]:
+                self._finish(rest, "release", "the push-back run was stopped before this change was sent")
+            raise
+        for _row, rest in pending[done:]:
+            self._finish(rest, "release", "QuickBooks Desktop was offline; left pending for a later run")
         return self.stats
 
-    _skip_reason: str | None = None
+    def _push_one(self, row_id: int, changes: list) -> None:
+        release = self.settings.dry_run
+        try:
+            outcome = self.push_row(row_id, changes)
+        except Offline as exc:
+            self.stats.offline = True
+            self._finish(changes, "release", f"QuickBooks Desktop offline: {exc}")
+            return
+        except Rejected as exc:
+            self.stats.failed += 1
+            self.stats.errors.append({"row_id": row_id, "error": str(exc)})
+            self._finish(changes, "release" if release else "failed", str(exc))
+            return
+        except Exception as exc:
+            if not isinstance(exc, Transient):
+                log.exception("%s row %s: unexpected failure", self.entity.name, row_id)
+            self.stats.retry_later += 1
+            self.stats.errors.append({"row_id": row_id, "error": f"{type(exc).__name__}: {exc}"})
+            self._finish(changes, "release" if release else "retry", f"{type(exc).__name__}: {exc}"[:2000])
+            return
+        if release:
+            self._finish(changes, "release")
+        elif outcome.status == "skipped":
+            self.stats.skipped += 1
+            self._finish(changes, "skipped", outcome.reason)
+        else:
+            self.stats.pushed += 1
+            self._finish(changes, "pushed")
 
-    def push_row(self, row_id: int, changes: list) -> str:
+    def push_row(self, row_id: int, changes: list) -> Outcome:
         if self.entity.direction == "qbd_to_wms":
-            self._skip_reason = (f"{self.entity.name} flow from QuickBooks to the WMS only; "
-                                 "WMS edits are not pushed")
-            self._plan(row_id, None, "skip", reason=self._skip_reason)
-            return "skipped"
+            return self._restore(row_id, changes)
         operations = {c.operation for c in changes}
-        with self.engine.connect() as connection:
-            row = connection.execute(sa.select(self.header).where(self.header.c.id == row_id)).one_or_none()
+        read = self._read(row_id)
         if "delete" in operations:  # ids are never reused, so a deleted row stays deleted
             qbd_id = next((c.qbd_id for c in reversed(changes) if c.qbd_id), None)
             if qbd_id is None:
-                self._skip_reason = "deleted in the WMS before it ever reached QuickBooks"
-                self._plan(row_id, None, "skip", reason=self._skip_reason)
-                return "skipped"
-            return self._delete(row_id, qbd_id, changes)
-        if row is None:
-            self._skip_reason = "the row no longer exists and no delete was recorded for it"
-            return "skipped"
-        row = row._asdict()
-        lines = self._wms_lines(row_id)
-        self._resolve_references(row, lines)
+                reason = "deleted in the WMS before it ever reached QuickBooks"
+                self._plan(row_id, None, "skip", reason=reason)
+                return skipped(reason)
+            return self._delete(row_id, qbd_id)
+        if read.row is None:
+            return skipped("the row no longer exists and no delete was recorded for it")
+        row = read.row
+        if row.get("qbd_deleted_at") is not None:
+            return self._edit_of_deleted(row, changes)
+        self._resolve_references(row, read.lines)
         qbd = self._resource_for(row)
-        changed_fields = {f for c in changes for f in (c.changed_fields or "").split(",") if f}
         if row.get("qbd_id") is None:
-            return self._create(row, lines, qbd)
-        outcome = self._update(row, lines, qbd, changed_fields)
-        owned = changed_fields - set(syncable_fields(self.mapping))
-        if operations == {"update"} and changed_fields and owned == changed_fields:
-            self._skip_reason = (f"only QuickBooks-owned fields changed ({', '.join(sorted(owned))}); they flow "
-                                 "from QuickBooks to the WMS only and were restored from QuickBooks")
-            return "skipped"
+            return self._create(row, read.lines, qbd, changes, read.newest_change)
+        outcome = self._update(row, read.lines, qbd, changes, read.newest_change)
+        named = changed_fields(changes)
+        owned = named - set(syncable_fields(self.mapping))
+        if outcome.status == "pushed" and operations == {"update"} and named and owned == named:
+            return skipped(f"only QuickBooks-owned fields changed ({', '.join(sorted(owned))}); they flow "
+                           "from QuickBooks to the WMS only and were restored from QuickBooks")
         return outcome
 
     # reading --------------------------------------------------------------------------------
-    def _wms_lines(self, row_id: int) -> list[dict]:
-        if self.lines_table is None:
-            return []
+    def _read(self, row_id: int) -> _Read:
         with self.engine.connect() as connection:
-            return [r._asdict() for r in connection.execute(sa.select(self.lines_table).where(
-                self.lines_table.c.header_id == row_id).order_by(self.lines_table.c.line_number))]
+            newest = connection.execute(sa.select(sa.func.max(wms_changes.c.id)).where(
+                wms_changes.c.entity == self.entity.name, wms_changes.c.row_id == row_id)).scalar() or 0
+            row = connection.execute(sa.select(self.header).where(self.header.c.id == row_id)).one_or_none()
+            lines = [] if self.lines_table is None else [r._asdict() for r in connection.execute(
+                sa.select(self.lines_table).where(self.lines_table.c.header_id == row_id)
+                .order_by(self.lines_table.c.line_number))]
+        return _Read(row._asdict() if row is not None else None, lines, newest)
 
     def _resolve_references(self, row: dict, lines: list[dict]) -> None:
         """A WMS row may name a record the WMS created in this same run: find its new QuickBooks id."""
@@ -260,12 +277,6 @@ class Pusher:
             return next(r for r in options if r.item_type == row["item_type"])
         return options[0]
 
-    def _snapshot(self, qbd_id: str) -> dict | None:
-        with self.engine.connect() as connection:
-            data = connection.execute(sa.select(sync_snapshots.c.data).where(
-                sync_snapshots.c.entity == self.entity.name, sync_snapshots.c.qbd_id == qbd_id)).scalar()
-        return json.loads(data) if data else None
-
     def _call(self, method: str, path: str, body: dict | None = None, params: dict | None = None) -> dict:
         """One request, raw JSON back (records are mapped and validated by the loader's rules)."""
         options: dict = {"headers": {"Conductor-End-User-Id": self.conductor.end_user_id}}
@@ -284,36 +295,43 @@ class Pusher:
         try:
             return self._call("get", f"/quickbooks-desktop/{qbd.path}/{qbd_id}")
         except Rejected as exc:
-            if "could not be found" in str(exc) or "(3120)" in str(exc):
+            if exc.not_found:
                 return None
             raise
 
     # writing back ---------------------------------------------------------------------------
-    def _store(self, qbd: QbdResource, record: dict, row_id: int, read_at: datetime | None) -> None:
-        self._write_back(qbd, record, row_id, read_at)
+    def _store(self, qbd: QbdResource, record: dict, row_id: int, newest_change: int | None, read_at: datetime,
+               sent_lines: list[dict] | None = None) -> None:
+        self._write_back(qbd, record, row_id, newest_change, read_at, sent_lines)
         self._after_transaction(record)
 
-    def _write_back(self, qbd: QbdResource, record: dict, row_id: int, read_at: datetime | None) -> None:
+    def _write_back(self, qbd: QbdResource, record: dict, row_id: int, newest_change: int | None,
+                    read_at: datetime, sent_lines: list[dict] | None) -> None:
         """QuickBooks' version becomes the WMS row and the agreed snapshot (as the sync writer).
 
-        If the WMS row changed while the push was in flight (its `updated_at` moved), only the
-        QuickBooks-owned columns and identity are written; the newer WMS edit stays, and its own
-        pending change pushes it next.
+        If the WMS changed the record (header or any line) after it was read for this push, only
+        QuickBooks' identity, revision and own columns are written, and the lines this push added get
+        their QuickBooks line ids; the newer WMS edit stays, and its own pending change pushes it next.
+        `newest_change=None` writes QuickBooks' version whatever the WMS did (restoring a one-way entity).
         """
         now = utcnow()
-        mapped, lines = map_record(self.mapping, qbd, record, now)
+        mapped, lines = map_record(self.mapping, qbd, record, now, read_at)
         with self.engine.begin() as connection:
-            lock = sa.select(self.header.c.updated_at).where(self.header.c.id == row_id)
+            lock = sa.select(self.header.c.id).where(self.header.c.id == row_id)
             if connection.dialect.name == "postgresql":
                 lock = lock.with_for_update()
             else:  # take SQLite's write lock before reading, so no edit can slip in between
                 connection.exec_driver_sql("UPDATE sync_context SET sync_writer = sync_writer WHERE id = 1")
-            current = connection.execute(lock).scalar()
+            connection.execute(lock)
+            newer = newest_change is not None and connection.execute(sa.select(sa.func.count()).where(
+                wms_changes.c.entity == self.entity.name, wms_changes.c.row_id == row_id,
+                wms_changes.c.id > newest_change)).scalar()
             with sync_writer(connection):
-                if read_at is not None and current is not None and current != read_at:
+                if newer:
                     owned = {c.name for c in self.mapping.columns if c.readonly}
                     keep = {k: v for k, v in mapped.items() if k in owned or k.startswith("qbd_") or k == "synced_at"}
                     connection.execute(self.header.update().where(self.header.c.id == row_id).values(**keep))
+                    self._name_new_lines(connection, sent_lines, lines)
                 else:
                     connection.execute(self.header.update().where(self.header.c.id == row_id).values(**mapped))
                     if self.lines_table is not None:
@@ -323,19 +341,76 @@ class Pusher:
                                                [{**line, "header_id": row_id} for line in lines])
                 write_snapshot(connection, self.entity.name, self.mapping, mapped, lines, now)
 
+    def _name_new_lines(self, connection: sa.Connection, sent: list[dict] | None, answered: list[dict]) -> None:
+        """Lines sent as new get the ids QuickBooks gave them (it answers the lines in the order sent)."""
+        if self.lines_table is None or not sent or len(sent) != len(answered):
+            return
+        for line, made in zip(sent, answered, strict=True):
+            if line.get(LINE_ID) is None and line.get("id") is not None:
+                connection.execute(self.lines_table.update().where(
+                    self.lines_table.c.id == line["id"], self.lines_table.c.qbd_line_id.is_(None)).values(
+                    qbd_line_id=made[LINE_ID]))
+
     def _record_conflicts(self, row_id: int, qbd_id: str, decisions) -> None:
-        rows = [{"run_id": self.settings.run_id, "entity": self.entity.name, "row_id": row_id, "qbd_id": qbd_id,
-                 "field": d.field, "wms_value": json.dumps(d.wms, default=str),
-                 "qbd_value": json.dumps(d.qbd, default=str), "winner": d.winner, "rule": d.rule,
-                 "decided_at": utcnow()} for d in decisions if d.conflict]
-        if rows:
-            self.stats.conflicts += len(rows)
-            with self.engine.begin() as connection:
-                connection.execute(sync_conflicts.insert(), rows)
+        with self.engine.begin() as connection:
+            self.stats.conflicts += record_conflicts(connection, conflict_rows(
+                decisions, run_id=self.settings.run_id, entity=self.entity.name, row_id=row_id, qbd_id=qbd_id,
+                now=utcnow()))
 
     def _plan(self, row_id: int, qbd_id: str | None, action: str, **detail) -> None:
         self.stats.plan.append({"entity": self.entity.name, "row_id": row_id, "qbd_id": qbd_id, "action": action,
                                 **detail})
+
+    # one-way entities and records QuickBooks deleted ----------------------------------------
+    def _restore(self, row_id: int, changes: list) -> Outcome:
+        """A WMS edit of a QuickBooks-only entity is not pushed: QuickBooks' version is put back."""
+        what = f"{self.entity.name} flow from QuickBooks to the WMS only; WMS edits are not pushed"
+        read = self._read(row_id)
+        qbd_id = (read.row or {}).get("qbd_id") or next((c.qbd_id for c in reversed(changes) if c.qbd_id), None)
+        if qbd_id is None:
+            reason = f"{what}; this row was made in the WMS, has no QuickBooks record and is not synced"
+            self._plan(row_id, None, "skip", reason=reason)
+            return skipped(reason)
+        qbd = resources_of(self.entity.name)[0]
+        if self.settings.dry_run:
+            self._plan(row_id, qbd_id, "restore", reason=what)
+            return PLANNED
+        read_at = utcnow()
+        record = self._retrieve(qbd, qbd_id)
+        if record is None:
+            with self.engine.begin() as connection:
+                deletes.mark_deleted(connection, self.entity.name, {qbd_id: read_at}, run_id=self.settings.run_id,
+                                     now=read_at, source="found missing when restoring it")
+            return skipped(f"{what}; the record was deleted in QuickBooks and is marked so in the WMS")
+        if read.row is None:  # deleted in the WMS: QuickBooks still has it, so it comes back
+            from ..wms.load import load_batch
+
+            with self.engine.begin() as connection:
+                load_batch(connection, self.mapping, qbd, [record], run_id=self.settings.run_id, read_at=read_at)
+            return skipped(f"{what}; the deleted row was restored from QuickBooks")
+        self._write_back(qbd, record, row_id, newest_change=None, read_at=read_at, sent_lines=None)
+        return skipped(f"{what}; QuickBooks' values were restored")
+
+    def _edit_of_deleted(self, row: dict, changes: list) -> Outcome:
+        """The WMS edited a record QuickBooks has deleted: the delete stands, recorded as a conflict."""
+        when = row["qbd_deleted_at"].isoformat(timespec="seconds")
+        if not self.settings.dry_run:
+            with self.engine.begin() as connection:
+                deletes.record_edit_lost(connection, self.entity.name, {row["qbd_id"]: (row["id"], changes)},
+                                         run_id=self.settings.run_id, now=utcnow())
+            self.stats.conflicts += 1
+        reason = deletes.reason(f"at {when}")
+        self._plan(row["id"], row["qbd_id"], "skip", reason=reason)
+        return skipped(reason)
+
+    def _gone(self, row: dict) -> Outcome:
+        """QuickBooks no longer has a record the WMS is editing: mark it deleted, skip the edit."""
+        now = utcnow()
+        with self.engine.begin() as connection:
+            deletes.mark_deleted(connection, self.entity.name, {row["qbd_id"]: now}, run_id=self.settings.run_id,
+                                 now=now, source="found missing when pushing a WMS edit")
+        self.stats.conflicts += 1
+        return skipped(deletes.reason("found missing when pushing a WMS edit"))
 
     # create ---------------------------------------------------------------------------------
     def _identity(self, row: dict, qbd: QbdResource) -> str | None:
@@ -372,7 +447,7 @@ class Pusher:
             if not cursor:
                 return None
 
-    def _create(self, row: dict, lines: list[dict], qbd: QbdResource) -> str:
+    def _create(self, row: dict, lines: list[dict], qbd: QbdResource, changes: list, newest_change: int) -> Outcome:
         fields = [c.name for c in self.mapping.columns if not c.readonly]
         body = header_body(self.mapping, qbd, row, fields, create=True, qbd_record=None)
         if self.mapping.lines is not None:
@@ -382,34 +457,37 @@ class Pusher:
             body["externalId"] = identity
         if self.settings.dry_run:
             self._plan(row["id"], None, "create", body=body)
-            return "planned"
+            return PLANNED
         if identity and row.get("external_id") != identity:
             with self.engine.begin() as connection, sync_writer(connection):  # the identity survives retries
                 connection.execute(self.header.update().where(self.header.c.id == row["id"]).values(
                     external_id=identity))
         record = self._find_existing(qbd, row, body)
         if record is not None:
-            return self._adopt(row, lines, qbd, record)
+            return self._adopt(row, lines, qbd, record, changes, newest_change)
+        sent_at = utcnow()
         try:
             record = self._call("post", f"/quickbooks-desktop/{qbd.path}", body)
         except Transient:
             record = self._find_existing(qbd, row, body)  # did it commit before the answer was lost?
             if record is None:
                 raise
-            return self._adopt(row, lines, qbd, record)
-        self._store(qbd, record, row["id"], row.get("updated_at"))
+            return self._adopt(row, lines, qbd, record, changes, newest_change)
+        self._store(qbd, record, row["id"], newest_change, sent_at, sent_lines=lines)
         self.stats.created += 1
-        return "pushed"
+        return PUSHED
 
     def _after_transaction(self, record: dict) -> None:
         """Posting an adjustment or an order moves stock figures that only QuickBooks computes."""
         if self.mapping.lines is not None and self.entity.name != "invoices":
             refresh_stock(self.conductor, self.engine, item_ids_in([record]))
 
-    def _adopt(self, row: dict, lines: list[dict], qbd: QbdResource, record: dict) -> str:
+    def _adopt(self, row: dict, lines: list[dict], qbd: QbdResource, record: dict, changes: list,
+               newest_change: int) -> Outcome:
         """QuickBooks already has this record (an earlier attempt made it, or it was there already).
 
-        Link it unless another WMS row owns it, then merge as for any update: nothing is overwritten blindly.
+        Link it unless another WMS row owns it, then merge against what the create sent: fields and
+        lines the WMS left empty take QuickBooks' values, WMS edits made since go to QuickBooks.
         """
         with self.engine.connect() as connection:
             owner = connection.execute(sa.select(self.header.c.id).where(
@@ -418,80 +496,87 @@ class Pusher:
             label = record.get("fullName") or record.get("name") or record["id"]
             raise Rejected(f"QuickBooks already has {qbd.type_name} {label} ({record['id']}), "
                            f"linked to WMS row {owner}")
+        qbd_row, qbd_lines = map_record(self.mapping, qbd, record, utcnow())
+        paired = self.lines_table is not None and len(lines) == len(qbd_lines)
         with self.engine.begin() as connection, sync_writer(connection):
             connection.execute(self.header.update().where(self.header.c.id == row["id"]).values(
                 qbd_id=record["id"], qbd_revision_number=record["revisionNumber"],
                 qbd_updated_at=parse_instant(record["updatedAt"])))
-        row = {**row, "qbd_id": record["id"]}
+            if paired:
+                for line, made in zip(lines, qbd_lines, strict=True):
+                    connection.execute(self.lines_table.update().where(self.lines_table.c.id == line["id"]).values(
+                        qbd_line_id=made[LINE_ID]))
+        row = {**row, "qbd_id": record["id"], "qbd_revision_number": record["revisionNumber"]}
+        if paired:
+            lines = [{**line, LINE_ID: made[LINE_ID]} for line, made in zip(lines, qbd_lines, strict=True)]
         self.stats.created += 1
-        return self._update(row, lines, qbd, None)
+        qbd_view = comparable(self.mapping, qbd_row, qbd_lines)
+        base = adopted_base(comparable(self.mapping, row, lines), qbd_view)
+        return self._update(row, lines, qbd, changes, newest_change, base=base)
 
     # update ---------------------------------------------------------------------------------
-    def _update(self, row: dict, lines: list[dict], qbd: QbdResource, changed_fields: set[str] | None) -> str:
+    def _update(self, row: dict, lines: list[dict], qbd: QbdResource, changes: list, newest_change: int,
+                base: dict | None = None) -> Outcome:
         wms_view = comparable(self.mapping, row, lines)
+        times = field_times(changes)
         for _attempt in range(self.settings.max_revision_retries + 1):
+            read_at = utcnow()
             record = self._retrieve(qbd, row["qbd_id"])
             if record is None:
-                raise Rejected(f"{qbd.type_name} {row['qbd_id']} no longer exists in QuickBooks")
-            qbd_row, qbd_lines = map_record(self.mapping, qbd, record, utcnow())
+                return self._gone(row)
+            qbd_row, qbd_lines = map_record(self.mapping, qbd, record, utcnow(), read_at)
             qbd_view = comparable(self.mapping, qbd_row, qbd_lines)
-            base = self._snapshot(row["qbd_id"])
-            if base is None and changed_fields is not None:
-                base = self._inferred_base(wms_view, qbd_view, changed_fields, row, record)
-            decisions = decide(self.entity, self.mapping, base, wms_view, qbd_view, row.get("updated_at"),
-                               parse_instant(record["updatedAt"]))
-            to_push = [d.field for d in decisions if d.winner == "wms"]
-            body = header_body(self.mapping, qbd, row, [f for f in to_push if f != LINES], create=False,
+            agreed = base
+            with self.engine.connect() as connection:
+                if agreed is None:
+                    agreed = read_snapshots(connection, self.entity.name, [row["qbd_id"]]).get(row["qbd_id"])
+                prior = prior_decisions(connection, self.entity.name, [row["qbd_id"]]).get(row["qbd_id"], {})
+            if agreed is None:
+                agreed = inferred_base(wms_view, qbd_view, changed_fields(changes),
+                                       qbd_moved=row.get("qbd_revision_number") != record.get("revisionNumber"))
+            result = merge(self.entity, self.mapping, agreed, wms_view, qbd_view, times=times,
+                           wms_time=row.get("updated_at"), qbd_time=parse_instant(record["updatedAt"]), prior=prior)
+            body = header_body(self.mapping, qbd, row, result.to_qbd(qbd_view, wms_view), create=False,
                                qbd_record=record)
-            if LINES in to_push:
-                body["lines"] = lines_body(self.mapping, qbd, lines, create=False)
+            sent_lines = None
+            if result.lines_to_qbd(wms_view, qbd_view):
+                sent_lines = typed_lines(result.lines, lines, qbd_lines)
+                body["lines"] = lines_body(self.mapping, qbd, sent_lines, create=False)
             if self.settings.dry_run:
                 self._plan(row["id"], row["qbd_id"], "update" if body else "none", body=body, decisions=[
                     {"field": d.field, "wms": d.wms, "qbd": d.qbd, "agreed": d.base, "winner": d.winner,
-                     "rule": d.rule} for d in decisions])
-                return "planned"
+                     "rule": d.rule} for d in result.decisions])
+                return PLANNED
             if body:
                 body["revisionNumber"] = record["revisionNumber"]
+                read_at = utcnow()
                 try:
                     record = self._call("post", f"/quickbooks-desktop/{qbd.path}/{row['qbd_id']}", body)
                 except Rejected as exc:
-                    if "(3200)" in str(exc):
+                    if exc.stale:
                         continue  # edited in QuickBooks since we read it: merge again
+                    if exc.not_found:
+                        return self._gone(row)
                     raise
                 except Transient:
                     continue  # maybe applied: the next read and merge will tell
-            self._record_conflicts(row["id"], row["qbd_id"], decisions)
-            self._store(qbd, record, row["id"], row.get("updated_at"))
-            self.stats.updated += 1
-            return "pushed"
+                self.stats.updated += 1
+            self._record_conflicts(row["id"], row["qbd_id"], result.decisions)
+            self._store(qbd, record, row["id"], newest_change, read_at, sent_lines)
+            return PUSHED
         raise Transient(f"{qbd.type_name} {row['qbd_id']} kept changing in QuickBooks; will merge again later")
 
-    @staticmethod
-    def _inferred_base(wms_view: dict, qbd_view: dict, changed_fields: set[str], row: dict, record: dict) -> dict:
-        """No agreed version was recorded: the WMS changed exactly the fields its changes name; QuickBooks
-        changed the others only if the record moved since the WMS last saw it."""
-        qbd_moved = row.get("qbd_revision_number") != record.get("revisionNumber")
-        base = {}
-        for name in wms_view:
-            if name in changed_fields:
-                base[name] = qbd_view[name] if not qbd_moved else None
-            else:
-                base[name] = wms_view[name]
-        return base
-
     # delete ---------------------------------------------------------------------------------
-    def _delete(self, row_id: int, qbd_id: str, changes: list) -> str:
+    def _delete(self, row_id: int, qbd_id: str) -> Outcome:
         qbd = resources_of(self.entity.name)[0]
         if self.mapping.has_item_type:
-            record = None
             for candidate in resources_of(self.entity.name):
-                record = self._retrieve(candidate, qbd_id)
-                if record is not None:
+                if self._retrieve(candidate, qbd_id) is not None:
                     qbd = candidate
                     break
         if self.settings.dry_run:
             self._plan(row_id, qbd_id, "deactivate" if qbd.kind == "list" else "delete")
-            return "planned"
+            return PLANNED
         if qbd.kind == "list":  # list objects cannot be deleted through the API: make them inactive
             for _attempt in range(self.settings.max_revision_retries + 1):
                 record = self._retrieve(qbd, qbd_id)
@@ -502,7 +587,7 @@ class Pusher:
                                {"revisionNumber": record["revisionNumber"], "isActive": False})
                     break
                 except Rejected as exc:
-                    if "(3200)" not in str(exc):
+                    if not exc.stale:
                         raise
             else:
                 raise Transient(f"{qbd_id} kept changing in QuickBooks")
@@ -513,7 +598,7 @@ class Pusher:
             connection.execute(sync_snapshots.delete().where(sync_snapshots.c.entity == self.entity.name,
                                                              sync_snapshots.c.qbd_id == qbd_id))
         self.stats.deleted += 1
-        return "pushed"
+        return PUSHED
 
 
-__all__ = ["Offline", "PushSettings", "PushStats", "Pusher", "Rejected", "Transient"]
+__all__ = ["Offline", "Outcome", "PushSettings", "PushStats", "Pusher", "Rejected", "Transient"]

@@ -1,18 +1,21 @@
 """`wms_push_back`: one op per entity, in dependency order, built from the entity table.
 
 Customers, vendors and items go before the orders and adjustments that reference them, so a customer
-created in the WMS together with an order for it reaches QuickBooks in one run.
+created in the WMS together with an order for it reaches QuickBooks in one run. Each op keeps a
+`sync_runs` row (direction `push`, or `plan` for a dry run) that ends true however the run ends.
 """
 
-import os
-
 import dagster as dg
+import sqlalchemy as sa
 from pydantic import Field
 
 from ..entities import ENTITIES, Entity
 from ..resources.conductor import ConductorResource, MissingSetting
+from ..settings import COMPANY_TAG, company_key, quickbooks_pool
+from ..sync import ledger
 from ..wms.resources import WmsDatabase
-from .engine import Pusher, PushSettings
+from ..wms.schema import wms_changes
+from .engine import Pusher, PushSettings, PushStats
 
 IN_PROGRESS = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
                dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
@@ -32,12 +35,8 @@ def live_push_runs(instance: dg.DagsterInstance) -> frozenset[str]:
     return frozenset(r.run_id for r in runs)
 
 
-def finished_claimants(instance: dg.DagsterInstance, engine) -> frozenset[str]:
+def finished_claimants(instance: dg.DagsterInstance, engine: sa.Engine) -> frozenset[str]:
     """Runs holding claims that this instance knows have ended: their claims may be taken over."""
-    import sqlalchemy as sa
-
-    from ..wms.schema import wms_changes
-
     with engine.connect() as connection:
         holders = [r[0] for r in connection.execute(sa.select(wms_changes.c.claimed_by).distinct().where(
             wms_changes.c.status == "pending", wms_changes.c.claimed_by.is_not(None)))]
@@ -47,12 +46,18 @@ def finished_claimants(instance: dg.DagsterInstance, engine) -> frozenset[str]:
     return frozenset(r.run_id for r in runs)
 
 
+def _counts(stats: PushStats) -> dict:
+    return {"fetched": stats.claimed, "inserted": stats.created, "updated": stats.updated,
+            "deleted": stats.deleted, "unchanged": stats.skipped, "failed": stats.failed + stats.retry_later}
+
+
 def build_push_op(entity: Entity) -> dg.OpDefinition:
     @dg.op(
         name=f"push_{entity.name}",
         ins={f"after_{d}": dg.In(dg.Nothing) for d in entity.depends_on},
         out=dg.Out(dict, description="What was pushed, or in a dry run the plan."),
         tags={"kind": "quickbooks"},
+        pool=quickbooks_pool(),
         description=f"Push pending WMS changes of {entity.name} to QuickBooks ({entity.conflict_rule}).",
     )
     def _push(context: dg.OpExecutionContext, config: PushBackConfig, conductor: ConductorResource,
@@ -64,7 +69,20 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
         settings = PushSettings(run_id=context.run_id, dry_run=config.dry_run, max_attempts=config.max_attempts,
                                 backoff_seconds=config.backoff_seconds)
         engine = wms.engine()
-        stats = Pusher(conductor, engine, entity, settings).run(finished_claimants(context.instance, engine))
+        pusher = Pusher(conductor, engine, entity, settings)
+        row_id = ledger.open_run(engine, run_id=context.run_id, entity=entity.name,
+                                 direction="plan" if config.dry_run else "push")
+        try:
+            with ledger.heartbeat(engine, context.run_id, [row_id]):
+                stats = pusher.run(finished_claimants(context.instance, engine))
+        except BaseException as exc:
+            status, error = ledger.ending_of(exc)
+            ledger.close_run(engine, row_id, status, error, **_counts(pusher.stats))
+            raise
+        offline = "QuickBooks Desktop is offline (INTEGRATION_CONNECTION_ERROR); the remaining changes stay " \
+                  "pending for a later run"
+        ledger.close_run(engine, row_id, "failed" if stats.offline else ("partial" if stats.failed else "success"),
+                         offline if stats.offline else None, **_counts(stats))
         for entry in stats.plan:
             context.log.info(f"planned {entry['action']} {entity.name} row {entry['row_id']}: {entry}")
         for error in stats.errors:
@@ -72,9 +90,7 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
         summary = {k: getattr(stats, k) for k in ("pushed", "created", "updated", "deleted", "skipped", "failed",
                                                   "retry_later", "conflicts")}
         if stats.offline:
-            raise dg.Failure(description="QuickBooks Desktop is offline (INTEGRATION_CONNECTION_ERROR); the "
-                                         "remaining changes stay pending for a later run", allow_retries=False,
-                             metadata=summary)
+            raise dg.Failure(description=offline, allow_retries=False, metadata=summary)
         return dg.Output({**summary, "plan": stats.plan, "errors": stats.errors}, metadata={
             **summary, "dry_run": config.dry_run, "plan": dg.MetadataValue.json(stats.plan[:200])})
 
@@ -90,7 +106,7 @@ def _one_flag_for_every_op(config: PushBackConfig) -> dg.RunConfig:
 
 
 @dg.job(name=JOB_NAME, config=_one_flag_for_every_op, executor_def=dg.in_process_executor,
-        tags={"qbd/end_user": os.environ.get("CONDUCTOR_END_USER_ID", "default")})
+        tags={COMPANY_TAG: company_key()})
 def wms_push_back() -> None:
     done: dict[str, object] = {}
     for entity in ENTITIES:  # the table lists dependencies before their dependents

@@ -1,23 +1,26 @@
-"""`wms_change_sensor`: start a push-back run when WMS changes are due and none is in progress.
+"""`wms_change_sensor`: start a push-back run when WMS changes are due, none is in progress, and
+QuickBooks answers (see `sync.gates`).
 
 The `wms_changes.status` column is the ledger of what is done, not the sensor cursor: a failed run
 leaves its changes pending (or failed, with a reason) and a later tick starts a run that retries
-them once their backoff has passed. A tick is one indexed COUNT query plus a look at running runs.
+them once their backoff has passed. A tick is one indexed COUNT query, a look at running runs and,
+only when there is work, a briefly cached health check.
 """
-
-import os
 
 import dagster as dg
 import sqlalchemy as sa
 
+from ..resources.conductor import ConductorResource
+from ..settings import COMPANY_TAG, company_key
+from ..sync.gates import gate
 from ..wms.resources import WmsDatabase
 from ..wms.schema import utcnow, wms_changes
 from .jobs import live_push_runs, wms_push_back
 
 
 @dg.sensor(job=wms_push_back, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED,
-           description="Pending rows in wms_changes -> one wms_push_back run at a time.")
-def wms_change_sensor(context: dg.SensorEvaluationContext, wms: WmsDatabase):
+           description="Pending rows in wms_changes -> one wms_push_back run at a time, while QuickBooks answers.")
+def wms_change_sensor(context: dg.SensorEvaluationContext, wms: WmsDatabase, conductor: ConductorResource):
     with wms.engine().connect() as connection:
         due, newest = connection.execute(sa.select(sa.func.count(), sa.func.max(wms_changes.c.id)).where(
             wms_changes.c.status == "pending", wms_changes.c.next_attempt_at <= utcnow())).one()
@@ -26,5 +29,8 @@ def wms_change_sensor(context: dg.SensorEvaluationContext, wms: WmsDatabase):
     live = live_push_runs(context.instance)
     if live:
         return dg.SkipReason(f"{due} pending WMS change(s); push-back run {sorted(live)[0]} is still in progress")
-    return dg.RunRequest(tags={"qbd/end_user": os.environ.get("CONDUCTOR_END_USER_ID", "default"),
-                               "qbd/pending_changes": str(due), "qbd/newest_change": str(newest)})
+    allowed = gate(conductor)
+    if not allowed.open:
+        return dg.SkipReason(f"{due} pending WMS change(s) wait: {allowed.reason}")
+    return dg.RunRequest(tags={COMPANY_TAG: company_key(), "qbd/pending_changes": str(due),
+                               "qbd/newest_change": str(newest)})

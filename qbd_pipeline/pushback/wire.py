@@ -30,6 +30,11 @@ def _wire_value(column: Col, value):
     return value
 
 
+def is_reference(column: Col) -> bool:
+    """A `<name>_qbd_id` column: sent as `<name>Id`, never as an empty id."""
+    return column.paths[0].endswith(".id")
+
+
 def _body_keys(path: str) -> list[str]:
     """`customer.id` -> ['customerId']; `billingAddress.line1` -> ['billingAddress', 'line1'];
     `salesAndPurchaseDetails.incomeAccount.id` -> ['salesAndPurchaseDetails', 'incomeAccountId']."""
@@ -85,8 +90,8 @@ def header_body(mapping: EntityMapping, qbd: QbdResource, row: dict, fields: lis
         if keys is None:
             continue
         value = _wire_value(column, row.get(name))
-        if value is None and not create and column.kind == "text":
-            value = ""  # a text field cleared in the WMS is cleared in QuickBooks
+        if value is None and not create and column.kind == "text" and not is_reference(column):
+            value = ""  # a text field cleared in the WMS is cleared in QuickBooks; an empty reference is no reference
         if value is not None:
             _put(body, keys, value)
     # Address fields travel as a whole object so a partial edit does not blank the rest.

@@ -4,7 +4,8 @@ Conductor's cursor is not idempotent (a replayed page request returns the *next*
 after the previous response. So: no automatic retry of any page request; pages go straight to a
 spool file on local disk (the database write happens afterwards, from the spool, and can be as slow
 as it likes); and on any failure the whole window is fetched again from the start. Upserts keyed
-by `qbd_id` make a re-fetched record harmless.
+by `qbd_id` make a re-fetched record harmless. Each record keeps the time its page was requested
+(by the sync's clock), which orders versions in the loader.
 """
 
 import json
@@ -13,12 +14,13 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import conductor
 
 from ..entities import QbdResource
 from ..resources.conductor import ConductorResource
+from .errors import Offline, Transient, classify
 
 log = logging.getLogger(__name__)
 
@@ -47,23 +49,29 @@ class Spool:
         self._file.truncate()
         self.count = 0
 
-    def extend(self, records: list[dict]) -> None:
+    def extend(self, records: list[dict], read_at: datetime) -> None:
+        stamp = read_at.timestamp()
         for record in records:
+            self._file.write(f"{stamp}\t")
             self._file.write(json.dumps(record, separators=(",", ":")))
             self._file.write("\n")
         self.count += len(records)
 
-    def batches(self, size: int) -> Iterator[list[dict]]:
+    def batches(self, size: int) -> Iterator[tuple[list[dict], list[datetime]]]:
+        """Records in batches, each with the times their pages were requested."""
         self._file.flush()
         self._file.seek(0)
         batch: list[dict] = []
+        times: list[datetime] = []
         for line in self._file:
-            batch.append(json.loads(line))
+            stamp, _, document = line.partition("\t")
+            batch.append(json.loads(document))
+            times.append(datetime.fromtimestamp(float(stamp), timezone.utc))
             if len(batch) >= size:
-                yield batch
-                batch = []
+                yield batch, times
+                batch, times = [], []
         if batch:
-            yield batch
+            yield batch, times
 
     def close(self) -> None:
         self._file.close()
@@ -75,24 +83,10 @@ class Spool:
         self.close()
 
 
-def _restartable(exc: Exception) -> tuple[bool, float | None]:
-    """Whether a failed page means 'fetch the window again', and any server-requested wait."""
-    if isinstance(exc, conductor.RateLimitError):
-        retry_after = exc.response.headers.get("retry-after")
-        try:
-            return True, float(retry_after) if retry_after else None
-        except ValueError:
-            return True, None
-    if isinstance(exc, conductor.APIConnectionError | conductor.InternalServerError | conductor.ConflictError):
-        return True, None
-    if isinstance(exc, conductor.BadRequestError):
-        error = (exc.body or {}).get("error", {}) if isinstance(exc.body, dict) else {}
-        return error.get("code") == "INVALID_CURSOR", None
-    return False, None
-
-
-def list_params(qbd: QbdResource, after: datetime | None, before: datetime, page_size: int) -> dict:
-    params: dict = {"updated_before": before.isoformat(timespec="seconds")}
+def list_params(qbd: QbdResource, after: datetime | None, before: datetime | None, page_size: int) -> dict:
+    params: dict = {}
+    if before is not None:
+        params["updated_before"] = before.isoformat(timespec="seconds")
     if after is not None:
         params["updated_after"] = after.isoformat(timespec="seconds")
     if qbd.kind == "list":
@@ -105,7 +99,7 @@ def list_params(qbd: QbdResource, after: datetime | None, before: datetime, page
 
 
 def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after: datetime | None,
-                 before: datetime, spool: Spool, *, page_size: int = 150, max_restarts: int = 6,
+                 before: datetime | None, spool: Spool, *, page_size: int = 150, max_restarts: int = 6,
                  backoff_seconds: float = 1.0) -> FetchStats:
     """Fill `spool` with every record of `qbd` updated in [after, before] (inclusive)."""
     stats = FetchStats()
@@ -120,16 +114,19 @@ def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after:
             while True:
                 page_params = {**params, "cursor": cursor} if cursor else params
                 stats.requests += 1
+                sent = datetime.now(timezone.utc)
                 body = endpoint.list(conductor_end_user_id=conductor_resource.end_user_id, **page_params).json()
                 data = body.get("data") or []
-                spool.extend(data)
+                spool.extend(data, sent)
                 cursor = body.get("nextCursor") if qbd.paginated else None
                 if not cursor or not data:
                     break
             stats.fetched = spool.count
             return stats
         except conductor.APIError as exc:
-            restart, wait = _restartable(exc)
+            problem = classify(exc)
+            restart = isinstance(problem, Transient | Offline)
+            wait = getattr(problem, "retry_after", None)
             stats.failures.append(f"{type(exc).__name__}: {exc}")
             if not restart or attempt >= max_restarts:
                 raise FetchFailed(
@@ -140,3 +137,34 @@ def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after:
             delay = wait if wait is not None else min(backoff_seconds * 2 ** (attempt - 1), 30.0)
             log.warning("%s: page failed (%s); fetching the window again in %.1fs", qbd.path, exc, delay)
             time.sleep(delay)
+
+
+_FEED_DAYS = 89  # the deleted-object feeds reach back 90 days; ask a little less, whatever the clocks say
+
+
+def fetch_deleted(conductor_resource: ConductorResource, resources: tuple[QbdResource, ...],
+                  after: datetime | None, before: datetime) -> tuple[dict[str, datetime], int]:
+    """Records of these object types QuickBooks deleted in [after, before]: `qbd_id` -> deleted at.
+
+    One request for all the types of an entity (the feeds are not paginated). Returns the deletions
+    and the number of requests made.
+    """
+    floor = datetime.now(timezone.utc) - timedelta(days=_FEED_DAYS)
+    params: dict = {"deleted_before": before.isoformat(timespec="seconds")}
+    if after is not None and after > floor:
+        params["deleted_after"] = after.isoformat(timespec="seconds")
+    types = sorted({r.deleted_type for r in resources})
+    feeds = conductor_resource.client().qbd
+    try:
+        if resources[0].kind == "list":
+            response = feeds.deleted_list_objects.with_raw_response.list(
+                object_types=types, conductor_end_user_id=conductor_resource.end_user_id, **params)
+        else:
+            response = feeds.deleted_transactions.with_raw_response.list(
+                transaction_types=types, conductor_end_user_id=conductor_resource.end_user_id, **params)
+    except conductor.APIError as exc:
+        raise FetchFailed(f"deleted {resources[0].entity}: {type(exc).__name__}: {exc}") from classify(exc)
+    deleted = {}
+    for entry in response.json().get("data") or []:
+        deleted[entry["id"]] = datetime.fromisoformat(entry["deletedAt"].replace("Z", "+00:00"))
+    return deleted, 1

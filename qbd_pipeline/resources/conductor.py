@@ -11,8 +11,9 @@ import conductor
 import dagster as dg
 from pydantic import Field
 
+from ..settings import END_USER_VAR
+
 SECRET_KEY_VAR = "CONDUCTOR_SECRET_KEY"
-END_USER_VAR = "CONDUCTOR_END_USER_ID"
 BASE_URL_VAR = "CONDUCTOR_BASE_URL"
 
 
@@ -58,9 +59,18 @@ class ConductorResource(dg.ConfigurableResource):
             _strict_response_validation=self.strict_responses,
         )
 
-    def health_check(self) -> float:
-        """Round-trip QuickBooks Desktop once; returns the check's duration in milliseconds."""
-        result = self.client().qbd.health_check(conductor_end_user_id=self.end_user_id)
+    def health_check(self, timeout_seconds: float | None = None) -> float:
+        """Round-trip QuickBooks Desktop once; returns the check's duration in milliseconds.
+
+        With `timeout_seconds` the check is asked once, briefly (for gates that must answer fast).
+        """
+        client = self.client()
+        if timeout_seconds is not None:
+            client = client.with_options(timeout=timeout_seconds, max_retries=0)
+            extra = {"extra_headers": {"Conductor-Timeout-Seconds": str(max(1, int(timeout_seconds)))}}
+        else:
+            extra = {}
+        result = client.qbd.health_check(conductor_end_user_id=self.end_user_id, **extra)
         return float(result.duration)
 
 

@@ -6,7 +6,6 @@ win), and for transactions one DELETE plus one INSERT of the changed headers' li
 transaction. A record that fails validation or mapping becomes a `RecordError`; the batch goes on.
 """
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,10 +15,14 @@ import pydantic
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..entities import QbdResource
+from ..entities import ENTITIES_BY_NAME, QbdResource
+from ..sync.changes import changed_fields, deleted_in_wms, open_changes
+from ..sync.conflicts import conflict_rows, prior_decisions
+from ..sync.conflicts import record as record_conflicts
+from ..sync.merge import comparable, field_times, inferred_base, merge, typed_lines
 from .mapping import Col, EntityMapping
-from .schema import TABLES, sync_conflicts, sync_errors, utcnow, wms_changes
-from .snapshots import upsert_snapshots
+from .schema import TABLES, sync_errors, utcnow
+from .snapshots import read_snapshots, upsert_snapshots
 from .triggers import sync_writer
 
 
@@ -112,16 +115,20 @@ def map_columns(columns: tuple[Col, ...], obj: dict) -> dict:
     return row
 
 
-def map_record(mapping: EntityMapping, qbd: QbdResource, raw: dict, now: datetime) -> tuple[dict, list[dict]]:
-    """A wire record to its WMS row and line rows (MappingError or ValidationError if it cannot be)."""
+def map_record(mapping: EntityMapping, qbd: QbdResource, raw: dict, now: datetime,
+               read_at: datetime | None = None) -> tuple[dict, list[dict]]:
+    """A wire record to its WMS row and line rows (MappingError or ValidationError if it cannot be).
+
+    `read_at` is when the request that returned this version was sent, by the sync's own clock: the
+    order in which versions were read, never QuickBooks' `updatedAt`, decides which one is newer.
+    """
     qbd.model.model_validate(raw)  # the SDK's own contract for this object
     row = map_columns(mapping.columns, raw)
     row.update(
         qbd_id=raw["id"], qbd_revision_number=str(raw["revisionNumber"]),
         qbd_created_at=parse_instant(raw["createdAt"]), qbd_updated_at=parse_instant(raw["updatedAt"]),
-        synced_at=now,
-        # The WMS-side modification time of a pulled row is when it last changed anywhere, so that
-        # "the later modification wins" compares edits, not sync times.
+        qbd_read_at=read_at or now, qbd_deleted_at=None, synced_at=now,
+        # The WMS-side modification time of a pulled row is when it last changed anywhere.
         updated_at=parse_instant(raw["updatedAt"]),
     )
     if mapping.has_item_type:
@@ -163,7 +170,7 @@ def _copy_to_stage(connection: sa.Connection, table: sa.Table, rows: list[dict],
 
 
 def upsert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    """Insert or update by `qbd_id`, never replacing a row with an older `qbd_updated_at`."""
+    """Insert or update by `qbd_id`, never replacing a version read later than the one offered."""
     if not rows:
         return
     names = _columns_of(table, rows)
@@ -177,7 +184,7 @@ def upsert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) ->
     statement = statement.on_conflict_do_update(
         index_elements=["qbd_id"],
         set_={name: statement.excluded[name] for name in updatable},
-        where=statement.excluded.qbd_updated_at >= table.c.qbd_updated_at,
+        where=sa.or_(table.c.qbd_read_at.is_(None), statement.excluded.qbd_read_at >= table.c.qbd_read_at),
     )
     if connection.dialect.name == "postgresql":
         connection.execute(statement)
@@ -198,16 +205,22 @@ def insert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) ->
 
 
 def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResource, records: list[dict],
-               now: datetime | None = None, run_id: str = "pull") -> LoadStats:
-    """Upsert one batch of raw records inside the caller's transaction."""
+               now: datetime | None = None, run_id: str = "pull",
+               read_at: datetime | list[datetime] | None = None) -> LoadStats:
+    """Upsert one batch of raw records inside the caller's transaction.
+
+    `read_at` is when the records were read (one time, or one per record): a record is news when
+    its revision differs from the one the WMS holds and it was read no earlier than that one.
+    """
     now = now or utcnow()
     header, lines_table = TABLES[mapping.entity]
+    read_times = read_at if isinstance(read_at, list) else [read_at or now] * len(records)
     stats = LoadStats()
     mapped: dict[str, tuple[dict, list[dict]]] = {}
-    for raw in records:
+    for raw, seen in zip(records, read_times, strict=True):
         qbd_id = raw.get("id") if isinstance(raw, dict) else None
         try:
-            row, lines = map_record(mapping, qbd, raw, now)
+            row, lines = map_record(mapping, qbd, raw, now, seen)
         except pydantic.ValidationError as exc:
             stats.failed += 1
             first = exc.errors()[0]
@@ -221,7 +234,7 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
             stats.errors.append(RecordError(qbd_id, "MAPPING_ERROR", f"{qbd.type_name}: {exc}"))
             continue
         known = mapped.get(row["qbd_id"])
-        if known is None or row["qbd_updated_at"] >= known[0]["qbd_updated_at"]:
+        if known is None or row["qbd_read_at"] >= known[0]["qbd_read_at"]:
             mapped[row["qbd_id"]] = (row, lines)
     if not mapped:
         return stats
@@ -234,62 +247,50 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
         connection.exec_driver_sql("UPDATE sync_context SET sync_writer = sync_writer WHERE id = 1")
     existing = {
         r.qbd_id: r for r in connection.execute(
-            sa.select(header.c.qbd_id, header.c.qbd_revision_number, header.c.qbd_updated_at)
+            sa.select(header.c.qbd_id, header.c.qbd_revision_number, header.c.qbd_read_at, header.c.qbd_deleted_at)
             .where(header.c.qbd_id.in_(list(mapped))))
     }
+    one_way = ENTITIES_BY_NAME[mapping.entity].direction == "qbd_to_wms"
+    removed = set() if one_way else deleted_in_wms(connection, mapping.entity, list(mapped))
     changed: list[dict] = []
     for qbd_id, (row, _lines) in mapped.items():
         old = existing.get(qbd_id)
-        if old is None:
+        if qbd_id in removed:  # deleted in the WMS: never brought back as a new row
+            stats.unchanged += 1
+        elif old is None:
             stats.inserted += 1
-        elif row["qbd_updated_at"] > old.qbd_updated_at or (
-                row["qbd_updated_at"] == old.qbd_updated_at and row["qbd_revision_number"] != old.qbd_revision_number):
-            stats.updated += 1
+            changed.append(row)
+        elif old.qbd_read_at is not None and row["qbd_read_at"] < old.qbd_read_at:
+            stats.unchanged += 1  # a version read before the one the WMS holds: never go backwards
+        elif row["qbd_revision_number"] != old.qbd_revision_number or old.qbd_deleted_at is not None:
+            stats.updated += 1  # any other revision is news, whatever QuickBooks' clock says
+            changed.append(row)
         else:
-            stats.unchanged += 1  # the same version again, or an older one: never go backwards
-            continue
-        changed.append(row)
+            stats.unchanged += 1
     if not changed:
         return stats
 
-    pending, deleting = _pending(connection, mapping.entity, [r["qbd_id"] for r in changed])
-    if deleting:  # deleted in the WMS, the delete not yet in QuickBooks: do not bring the row back
-        changed = [r for r in changed if r["qbd_id"] not in deleting]
-        stats.updated -= len(deleting & set(existing))
-        stats.inserted -= len(deleting - set(existing))
-        stats.unchanged += len(deleting)
-    from ..entities import ENTITIES_BY_NAME
-
-    if ENTITIES_BY_NAME[mapping.entity].direction == "qbd_to_wms":
-        pending = set()  # QuickBooks is the only source: its version replaces WMS edits
-    keep_lines = merge_pending(connection, mapping, header, lines_table, changed, mapped, pending, run_id, now) \
-        if pending else set()
+    lines_of = {qbd_id: lines for qbd_id, (_row, lines) in mapped.items()}
+    pending = open_changes(connection, mapping.entity, [r["qbd_id"] for r in changed])
+    if one_way:
+        pending = {}  # QuickBooks is the only source: its version replaces WMS edits
+    if pending:
+        merge_pending(connection, mapping, header, lines_table, changed, lines_of, pending, run_id, now)
     with sync_writer(connection):  # the pull's writes are not WMS changes: no echo to QuickBooks
-        _write(connection, header, lines_table, changed, mapped, keep_lines)
+        _write(connection, header, lines_table, changed, lines_of)
         upsert_snapshots(connection, mapping.entity, mapping,
-                         [mapped[r["qbd_id"]] for r in changed if r["qbd_id"] not in pending], now)
+                         [(r, lines_of[r["qbd_id"]]) for r in changed if r["qbd_id"] not in pending], now)
     return stats
 
 
-def _pending(connection: sa.Connection, entity: str, qbd_ids: list[str]) -> tuple[set[str], set[str]]:
-    """Records with a WMS edit that has not reached QuickBooks yet, and those among them being deleted."""
-    rows = connection.execute(sa.select(wms_changes.c.qbd_id, wms_changes.c.operation).distinct().where(
-        wms_changes.c.entity == entity, wms_changes.c.status == "pending", wms_changes.c.qbd_id.in_(qbd_ids))).all()
-    return {r[0] for r in rows}, {r[0] for r in rows if r[1] == "delete"}
-
-
 def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.Table, lines_table: sa.Table | None,
-                  changed: list[dict], mapped: dict, pending: set[str], run_id: str, now: datetime) -> set[str]:
-    """A pull never overwrites a pending WMS edit: merge field by field under the entity's rule.
+                  changed: list[dict], lines_of: dict[str, list[dict]], pending: dict[str, list], run_id: str,
+                  now: datetime) -> None:
+    """A pull never overwrites a pending WMS edit: merge field by field (lines line by line).
 
-    Fields the WMS changed (and wins) keep their WMS values; the pending change then pushes them. Conflicts
-    QuickBooks wins are recorded here; the ones the WMS wins are recorded by the push that sends them.
-    Returns the records whose WMS lines must be kept.
+    Values the WMS wins stay in the row (its pending change then pushes them); every conflict is
+    recorded now, once, and the push reuses the decision. Rewrites `changed` rows and `lines_of` in place.
     """
-    from ..entities import ENTITIES_BY_NAME
-    from ..pushback.merge import LINES, comparable, decide
-    from .snapshots import read_snapshots
-
     entity = ENTITIES_BY_NAME[mapping.entity]
     wms_rows = {r.qbd_id: r._asdict() for r in connection.execute(
         sa.select(header).where(header.c.qbd_id.in_(list(pending))))}
@@ -299,47 +300,53 @@ def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.
                 [r["id"] for r in wms_rows.values()])).order_by(lines_table.c.line_number)):
             wms_lines.setdefault(line.header_id, []).append(line._asdict())
     bases = read_snapshots(connection, mapping.entity, list(pending))
-    keep_lines: set[str] = set()
-    conflicts = []
+    prior = prior_decisions(connection, mapping.entity, list(pending))
+    conflicts: list[dict] = []
     for row in changed:
-        wms = wms_rows.get(row["qbd_id"])
-        if wms is None:
+        qbd_id = row["qbd_id"]
+        wms = wms_rows.get(qbd_id)
+        if wms is None or qbd_id not in pending:
             continue
-        lines = wms_lines.get(wms["id"], [])
-        decisions = decide(entity, mapping, bases.get(row["qbd_id"]), comparable(mapping, wms, lines),
-                           comparable(mapping, row, mapped[row["qbd_id"]][1]), wms["updated_at"],
-                           row["qbd_updated_at"])
-        for decision in decisions:
-            if decision.winner == "wms":
-                if decision.field == LINES:
-                    keep_lines.add(row["qbd_id"])
-                else:
-                    row[decision.field] = wms[decision.field]
-            elif decision.conflict:
-                conflicts.append({"run_id": run_id, "entity": mapping.entity, "row_id": wms["id"],
-                                  "qbd_id": row["qbd_id"], "field": decision.field,
-                                  "wms_value": json.dumps(decision.wms, default=str),
-                                  "qbd_value": json.dumps(decision.qbd, default=str), "winner": "qbd",
-                                  "rule": decision.rule, "decided_at": now})
+        own_lines = wms_lines.get(wms["id"], [])
+        wms_view = comparable(mapping, wms, own_lines)
+        qbd_view = comparable(mapping, row, lines_of[qbd_id])
+        base = bases.get(qbd_id)
+        if base is None:
+            base = inferred_base(wms_view, qbd_view, changed_fields(pending[qbd_id]),
+                                 qbd_moved=wms["qbd_revision_number"] != row["qbd_revision_number"])
+        result = merge(entity, mapping, base, wms_view, qbd_view, times=field_times(pending[qbd_id]),
+                       wms_time=wms["updated_at"], qbd_time=row["qbd_updated_at"], prior=prior.get(qbd_id, {}))
+        for name, side in result.sources.items():
+            if side == "wms":
+                row[name] = wms[name]
+        if result.lines is not None:
+            lines_of[qbd_id] = typed_lines(result.lines, own_lines, lines_of[qbd_id])
+        conflicts += conflict_rows(result.decisions, run_id=run_id, entity=mapping.entity, row_id=wms["id"],
+                                   qbd_id=qbd_id, now=now)
         row["updated_at"] = max(wms["updated_at"], row["updated_at"])
-    if conflicts:
-        connection.execute(sync_conflicts.insert(), conflicts)
-    return keep_lines
+    record_conflicts(connection, conflicts)
+
+
+_LINE_KEYS = ("id", "header_id")
 
 
 def _write(connection: sa.Connection, header: sa.Table, lines_table: sa.Table | None, changed: list[dict],
-           mapped: dict[str, tuple[dict, list[dict]]], keep_lines: set[str]) -> None:
+           lines_of: dict[str, list[dict]]) -> None:
     upsert_rows(connection, header, changed)
-
-    if lines_table is not None:
-        ids = dict(connection.execute(
-            sa.select(header.c.qbd_id, header.c.id).where(header.c.qbd_id.in_(
-                [r["qbd_id"] for r in changed if r["qbd_id"] not in keep_lines]))
-        ).all())
-        connection.execute(lines_table.delete().where(lines_table.c.header_id.in_(list(ids.values()))))
-        new_lines = [{**line, "header_id": ids[row["qbd_id"]]}
-                     for row in changed if row["qbd_id"] in ids for line in mapped[row["qbd_id"]][1]]
-        insert_rows(connection, lines_table, new_lines)
+    if lines_table is None:
+        return
+    ids = dict(connection.execute(
+        sa.select(header.c.qbd_id, header.c.id).where(header.c.qbd_id.in_([r["qbd_id"] for r in changed]))).all())
+    connection.execute(lines_table.delete().where(lines_table.c.header_id.in_(list(ids.values()))))
+    new_lines = []
+    for row in changed:
+        if row["qbd_id"] not in ids:
+            continue
+        for number, line in enumerate(lines_of[row["qbd_id"]], start=1):
+            values = {k: v for k, v in line.items() if k not in _LINE_KEYS}
+            new_lines.append({**values, "header_id": ids[row["qbd_id"]], "line_number": number,
+                              "updated_at": line.get("updated_at") or row["updated_at"]})
+    insert_rows(connection, lines_table, new_lines)
 
 
 def record_errors(connection: sa.Connection, run_id: str, entity: str, errors: Iterable[RecordError]) -> None:

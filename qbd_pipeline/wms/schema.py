@@ -1,8 +1,10 @@
 """The WMS tables, derived from the entity mappings, plus the sync's own history tables.
 
 Every QuickBooks-backed row carries `qbd_id` (unique), `qbd_revision_number`, `qbd_updated_at`
-(an instant, stored in UTC on every dialect), `synced_at` and the WMS side's own `updated_at`.
-Lines belong to their header and are replaced with it.
+(an instant, stored in UTC on every dialect), `qbd_read_at` (when the sync read that version from
+QuickBooks, by the sync's own clock), `qbd_deleted_at` (set when QuickBooks deleted the record; the
+row and its lines are kept), `synced_at` and the WMS side's own `updated_at`. Lines belong to their
+header and are replaced with it.
 """
 
 from datetime import datetime, timezone
@@ -74,6 +76,9 @@ def _sync_columns() -> list[sa.Column]:
         sa.Column("qbd_created_at", UtcDateTime()),
         sa.Column("qbd_updated_at", UtcDateTime(), index=True),
         sa.Column("synced_at", UtcDateTime()),
+        # Added by migration 0003 (after `updated_at` in tables made before it).
+        sa.Column("qbd_read_at", UtcDateTime()),
+        sa.Column("qbd_deleted_at", UtcDateTime()),
         sa.Column("updated_at", UtcDateTime(), nullable=False, default=utcnow,
                   server_default=sa.text("CURRENT_TIMESTAMP")),
     ]
@@ -126,7 +131,22 @@ sync_runs = sa.Table(
     sa.Column("started_at", UtcDateTime(), nullable=False),
     sa.Column("finished_at", UtcDateTime()),
     sa.Column("error", sa.Text),
+    # A live run renews this; a `running` row whose heartbeat is older than the lease was stopped.
+    sa.Column("heartbeat_at", UtcDateTime()),
+    sa.Column("deleted", sa.Integer, nullable=False, server_default="0"),
     sa.Index("ix_sync_runs_entity_started", "entity", "started_at"),
+    sa.Index("ix_sync_runs_status", "status"),
+)
+
+# Per entity, the end of the `updatedAt` range fetched without a gap: every incremental pull starts
+# here (minus the lookback), so a failed, skipped or cancelled run never leaves edits behind.
+sync_state = sa.Table(
+    "sync_state", metadata,
+    sa.Column("entity", sa.String(64), primary_key=True),
+    sa.Column("fetched_through", UtcDateTime()),
+    sa.Column("last_success_at", UtcDateTime()),
+    sa.Column("last_run_id", sa.String(64)),
+    sa.Column("reconciled_at", UtcDateTime()),
 )
 
 sync_errors = sa.Table(
@@ -156,11 +176,13 @@ wms_changes = sa.Table(
     sa.Column("last_error", sa.Text),
     sa.Column("next_attempt_at", UtcDateTime(), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP")),
     sa.Column("claimed_by", sa.String(64)),
-    sa.Column("claimed_at", UtcDateTime()),
+    sa.Column("claimed_at", UtcDateTime()),  # the claim is a lease: the live run renews it
     sa.Column("run_id", sa.String(64)),
     sa.Column("handled_at", UtcDateTime()),
     sa.Index("ix_wms_changes_pending", "status", "entity", "next_attempt_at"),
     sa.Index("ix_wms_changes_row", "entity", "row_id"),
+    sa.Index("ix_wms_changes_record", "entity", "qbd_id"),
+    sa.Index("ix_wms_changes_claimed_by", "claimed_by"),
 )
 
 sync_snapshots = sa.Table(
@@ -181,12 +203,13 @@ sync_conflicts = sa.Table(
     sa.Column("entity", sa.String(64), nullable=False),
     sa.Column("row_id", sa.Integer),
     sa.Column("qbd_id", sa.String(36)),
-    sa.Column("field", sa.String(64), nullable=False),
+    sa.Column("field", sa.String(128), nullable=False),  # a column, or lines[<line id>].<column>
     sa.Column("wms_value", sa.Text),
     sa.Column("qbd_value", sa.Text),
     sa.Column("winner", sa.String(8), nullable=False),  # wms | qbd
     sa.Column("rule", sa.String(64), nullable=False),
     sa.Column("decided_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_sync_conflicts_record", "entity", "qbd_id"),
 )
 
 # SQLite has no session variables: the sync marks its own transactions here (set and cleared inside

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..pushback.merge import comparable
+from ..sync.merge import comparable
 from .mapping import EntityMapping
 from .schema import sync_snapshots
 

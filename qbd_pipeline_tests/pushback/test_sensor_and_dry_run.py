@@ -8,37 +8,39 @@ import httpx
 from qbd_pipeline.pushback.jobs import JOB_NAME
 from qbd_pipeline.pushback.sensors import wms_change_sensor
 from qbd_pipeline_tests.conftest import END_USER, sdk_client
-from qbd_pipeline_tests.quickbooks.pull_helpers import HEADERS
+from qbd_pipeline_tests.quickbooks.pull_helpers import HEADERS, resources
 
 from .helpers import changes, loaded, push, sql
 
 EU = {"conductor_end_user_id": END_USER}
 
 
-def _tick(wms, instance):
-    return wms_change_sensor.evaluate_tick(dg.build_sensor_context(instance=instance, resources={"wms": wms}))
+def _tick(wms, instance, server):
+    conductor = resources(server, wms)["conductor"]
+    with dg.build_sensor_context(instance=instance, resources={"wms": wms, "conductor": conductor}) as context:
+        return wms_change_sensor.evaluate_tick(context)
 
 
 def test_the_sensor_requests_one_run_only_when_changes_are_due(server, wms):
     loaded(server, wms)
     with dg.instance_for_test() as instance:
-        quiet = _tick(wms, instance)
+        quiet = _tick(wms, instance, server)
         assert quiet.run_requests == [] and "no pending" in quiet.skip_message  # the pull produced none
         customer = sdk_client(server).qbd.customers.list(limit=1, **EU).data[0]
         sql(wms, "UPDATE customers SET phone = '555-0777' WHERE qbd_id = :q", q=customer.id)
-        due = _tick(wms, instance)
+        due = _tick(wms, instance, server)
         assert len(due.run_requests) == 1 and due.run_requests[0].tags["qbd/pending_changes"] == "1"
         # A run already in progress: no second one.
         instance.add_run(dg.DagsterRun(job_name=JOB_NAME, run_id="in-flight", status=dg.DagsterRunStatus.STARTED))
-        busy = _tick(wms, instance)
+        busy = _tick(wms, instance, server)
         assert busy.run_requests == [] and "in progress" in busy.skip_message
         instance.report_run_canceled(instance.get_run_by_id("in-flight"))
         # Backoff: a change that is not yet due does not start a run.
         sql(wms, "UPDATE wms_changes SET next_attempt_at = :later", later="2999-01-01 00:00:00")
-        assert _tick(wms, instance).run_requests == []
+        assert _tick(wms, instance, server).run_requests == []
         sql(wms, "UPDATE wms_changes SET next_attempt_at = changed_at")
         assert push(server, wms, instance=instance).success
-        assert _tick(wms, instance).run_requests == []
+        assert _tick(wms, instance, server).run_requests == []
     assert sdk_client(server).qbd.customers.retrieve(customer.id, **EU).phone == "555-0777"
 
 

@@ -120,19 +120,21 @@ def test_stock_figures_follow_transactions_the_pull_brings(server, wms):
 def test_a_stale_fetch_never_overwrites_a_newer_row(server, wms):
     assert pull(server, wms).success
     client = sdk_client(server)
+    read_at = datetime.now(timezone.utc)
     customer = client.qbd.customers.list(limit=1, **EU).data[0]
     control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
     client.qbd.customers.update(customer.id, revision_number=customer.revision_number, email="new@example.com", **EU)
     assert pull(server, wms, "2026-11-01-05:00").success
     # An old window re-run (a backfill of the first partition) sees the current record again: no change;
-    # and a batch carrying the old version is refused by the loader's guard.
+    # and a batch carrying the version read before the newer one is refused by the loader's guard.
     from qbd_pipeline.entities import RESOURCES_BY_PATH
     from qbd_pipeline.wms.load import load_batch
     from qbd_pipeline.wms.mapping import MAPPINGS
 
     stale = customer.model_dump(by_alias=True, mode="json")
     with wms.engine().begin() as connection:
-        stats = load_batch(connection, MAPPINGS["customers"], RESOURCES_BY_PATH["customers"], [stale])
+        stats = load_batch(connection, MAPPINGS["customers"], RESOURCES_BY_PATH["customers"], [stale],
+                           read_at=read_at)
     assert (stats.updated, stats.unchanged) == (0, 1)
     customers, _ = TABLES["customers"]
     with wms.engine().connect() as connection:
@@ -204,7 +206,7 @@ def test_a_ranged_backfill_is_one_run_and_one_window(server, wms):
     assert result.success
     md = metadata(result, "customers")
     assert md["window_start"] == "beginning" and md["window_end"] == "2026-11-01T05:59:59+00:00"
-    assert md["api_requests"] == 1
+    assert md["api_requests"] == 2  # the window's one page, and QuickBooks' deleted-objects feed for it
     events = instance.fetch_materializations(dg.AssetKey(["qbd", "customers"]), limit=100).records
     assert len(events) == 6  # one per partition in the range, from one run
     assert len({e.run_id for e in events}) == 1
@@ -214,12 +216,13 @@ def test_a_ranged_backfill_is_one_run_and_one_window(server, wms):
     (datetime(2026, 11, 2, 10, 5, tzinfo=timezone.utc), "2026-11-02-09:00"),
     (datetime(2026, 11, 3, 0, 5, tzinfo=timezone.utc), "2026-11-02-23:00"),
 ])
-def test_the_schedule_requests_the_latest_complete_hour(when, expected):
+def test_the_schedule_requests_the_latest_complete_hour(shared_server, when, expected):
     from qbd_pipeline.definitions import defs
+    from qbd_pipeline_tests.quickbooks.pull_helpers import resources
 
     schedule = defs.resolve_schedule_def("qbd_incremental_pull_schedule")
     assert schedule.cron_schedule == "5 * * * *"
-    with dg.instance_for_test() as instance:
-        data = schedule.evaluate_tick(dg.build_schedule_context(instance=instance, scheduled_execution_time=when))
-    assert [r.partition_key for r in data.run_requests] == [expected]
+    request = schedule(dg.build_schedule_context(
+        scheduled_execution_time=when, resources={"conductor": resources(shared_server, None)["conductor"]}))
+    assert request.partition_key == expected
     assert schedule.job_name == "qbd_incremental_pull"

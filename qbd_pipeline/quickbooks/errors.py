@@ -1,0 +1,79 @@
+"""One taxonomy of what can go wrong talking to QuickBooks through Conductor, and what to do about it.
+
+- `Offline`: QuickBooks Desktop or the Web Connector cannot be reached (INTEGRATION_CONNECTION_ERROR).
+  Nothing is wrong with the request: stop, keep everything pending, try again when it is back.
+- `Rejected`: QuickBooks or Conductor refused the request (validation, a business rule, a stale
+  revision, a missing record). Sending the same request again cannot help.
+- `Transient`: a rate limit, a server error, a timeout or a dropped connection. The outcome of a
+  write is unknown; try again later (after `retry_after` seconds when the server said so).
+
+QuickBooks' own status codes (`integrationCode`) say which rejection it is, never the message text.
+"""
+
+import conductor
+
+STALE_REVISION = "3200"  # the revision number (edit sequence) is out of date
+NOT_FOUND = frozenset({"500", "3120"})  # a query's required element / a modified object cannot be found
+EXPIRED_CURSOR = "INVALID_CURSOR"
+
+
+class QuickBooksError(Exception):
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.retry_after = retry_after
+
+
+class Offline(QuickBooksError):
+    """QuickBooks Desktop cannot be reached: leave everything pending for a later run."""
+
+
+class Rejected(QuickBooksError):
+    """The request was refused; the same request would be refused again."""
+
+    @property
+    def stale(self) -> bool:
+        return self.code == STALE_REVISION
+
+    @property
+    def not_found(self) -> bool:
+        return self.code in NOT_FOUND
+
+
+class Transient(QuickBooksError):
+    """Temporary, or of unknown outcome: try again later."""
+
+
+def _error_body(exc: conductor.APIStatusError) -> dict:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    return body.get("error", {}) if isinstance(body.get("error"), dict) else {}
+
+
+def _retry_after(exc: conductor.APIStatusError) -> float | None:
+    value = exc.response.headers.get("retry-after") if exc.response is not None else None
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+def classify(exc: BaseException) -> BaseException:
+    """Sort an SDK failure into the taxonomy (anything else is returned as it is)."""
+    if isinstance(exc, conductor.APIStatusError):
+        error = _error_body(exc)
+        message = error.get("message") or str(exc)
+        code = error.get("integrationCode") or error.get("code")
+        if error.get("type") == "INTEGRATION_CONNECTION_ERROR":
+            return Offline(message, code=code, status=exc.status_code)
+        if error.get("code") == EXPIRED_CURSOR:
+            return Transient(message, code=EXPIRED_CURSOR, status=exc.status_code)
+        if error.get("type") in ("INTEGRATION_ERROR", "INVALID_REQUEST_ERROR") and exc.status_code in (400, 404, 422,
+                                                                                                       502):
+            return Rejected(message, code=code, status=exc.status_code)
+        return Transient(f"{exc.status_code}: {message}", code=code, status=exc.status_code,
+                         retry_after=_retry_after(exc))
+    if isinstance(exc, conductor.APIConnectionError):
+        return Transient(f"no answer from Conductor ({type(exc).__name__})")
+    return exc

@@ -1,0 +1,1 @@
+"""The sync engine: pull, merge, push and the ledger they share."""

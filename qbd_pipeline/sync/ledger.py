@@ -1,0 +1,126 @@
+"""The run ledger: one `sync_runs` row per entity per run, kept true however the run ends.
+
+A step opens its row as `running` and closes it as `success`, `partial`, `failed` or `cancelled`
+(a terminated run). While it works, a heartbeat thread renews the row's `heartbeat_at` and the
+leases on the run's push claims, so a run that stops without a word (kill -9, a lost machine) is
+found by `reap_stopped_runs`: its rows become `failed` with the reason, and its claims expire
+`LEASE_SECONDS` after the last renewal so another run can take them over.
+"""
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from ..wms.schema import sync_runs, utcnow, wms_changes
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 120.0  # a run that has not renewed for this long is taken for stopped
+HEARTBEAT_SECONDS = 15.0
+FINAL = ("success", "partial", "failed", "cancelled")
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """A run terminated from the UI (or Ctrl-C), as opposed to a failure."""
+    from dagster._core.errors import DagsterExecutionInterruptedError
+
+    return isinstance(exc, DagsterExecutionInterruptedError | KeyboardInterrupt)
+
+
+def open_run(engine: sa.Engine, *, run_id: str, entity: str, direction: str, **fields) -> int:
+    now = utcnow()
+    with engine.begin() as connection:
+        return connection.execute(sync_runs.insert().values(
+            run_id=run_id, entity=entity, direction=direction, status="running", started_at=now,
+            heartbeat_at=now, **fields).returning(sync_runs.c.id)).scalar_one()
+
+
+def close_run(engine: sa.Engine, row_id: int, status: str, error: str | None = None, **counts) -> None:
+    assert status in FINAL, status
+    with engine.begin() as connection:
+        connection.execute(sync_runs.update().where(sync_runs.c.id == row_id).values(
+            status=status, finished_at=utcnow(), error=(error or None) and error[:4000], **counts))
+
+
+def update_run(engine: sa.Engine, row_id: int, **values) -> None:
+    with engine.begin() as connection:
+        connection.execute(sync_runs.update().where(sync_runs.c.id == row_id).values(**values))
+
+
+def ending_of(exc: BaseException) -> tuple[str, str]:
+    """The final status and reason for a step that raised."""
+    if is_interrupt(exc):
+        return "cancelled", "the run was terminated before this step finished"
+    return "failed", f"{type(exc).__name__}: {exc}"
+
+
+def renew(engine: sa.Engine, run_id: str, row_ids: list[int], now: datetime | None = None) -> None:
+    """One heartbeat: the run's open ledger rows and its claims are still held by a live process."""
+    now = now or utcnow()
+    with engine.begin() as connection:
+        if row_ids:
+            connection.execute(sync_runs.update().where(
+                sync_runs.c.id.in_(row_ids), sync_runs.c.status == "running").values(heartbeat_at=now))
+        claimed = sa.select(wms_changes.c.id).where(
+            wms_changes.c.claimed_by == run_id, wms_changes.c.status == "pending")
+        if connection.dialect.name == "postgresql":  # rows the step is finishing right now keep their lock
+            claimed = claimed.with_for_update(skip_locked=True)
+        connection.execute(wms_changes.update().where(wms_changes.c.id.in_(claimed)).values(claimed_at=now))
+
+
+@contextmanager
+def heartbeat(engine: sa.Engine, run_id: str, row_ids: list[int],
+              every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
+    """Renew in a background thread for as long as the block runs (even inside one long request)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every):
+            try:
+                renew(engine, run_id, row_ids)
+            except Exception as exc:  # a missed beat is harmless; a lease is minutes long
+                log.warning("heartbeat for run %s failed: %s", run_id, exc)
+
+    thread = threading.Thread(target=beat, name=f"qbd-heartbeat-{run_id[:8]}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def lease_cutoff(now: datetime | None = None, lease_seconds: float = LEASE_SECONDS) -> datetime:
+    return (now or utcnow()) - timedelta(seconds=lease_seconds)
+
+
+def reap_stopped_runs(engine: sa.Engine, *, now: datetime | None = None, lease_seconds: float = LEASE_SECONDS,
+                      cancelled_runs: frozenset[str] = frozenset()) -> list[dict]:
+    """Close `running` rows whose run stopped renewing; returns what was closed.
+
+    `cancelled_runs` are runs Dagster knows were terminated: their rows end `cancelled`, the rest
+    `failed` with the time of the last sign of life.
+    """
+    cutoff = lease_cutoff(now, lease_seconds)
+    with engine.begin() as connection:
+        stale = [r._asdict() for r in connection.execute(sa.select(
+            sync_runs.c.id, sync_runs.c.run_id, sync_runs.c.entity, sync_runs.c.direction,
+            sync_runs.c.heartbeat_at, sync_runs.c.started_at).where(
+            sync_runs.c.status == "running",
+            sa.func.coalesce(sync_runs.c.heartbeat_at, sync_runs.c.started_at) < cutoff))]
+        for row in stale:
+            seen = row["heartbeat_at"] or row["started_at"]
+            if row["run_id"] in cancelled_runs:
+                status, error = "cancelled", "the run was terminated before this step finished"
+            else:
+                status, error = "failed", (f"the run stopped without finishing: no sign of life since "
+                                           f"{seen.isoformat(timespec='seconds')} (process killed or host lost)")
+            connection.execute(sync_runs.update().where(
+                sync_runs.c.id == row["id"], sync_runs.c.status == "running").values(
+                status=status, error=error, finished_at=utcnow()))
+            row.update(status=status, error=error)
+    return stale

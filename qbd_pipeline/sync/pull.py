@@ -1,0 +1,159 @@
+"""Pulling one entity from QuickBooks into the WMS: window, fetch, load, deletes, mark, ledger.
+
+Incremental pulls fetch `[mark - lookback, partition end]` (see `watermarks`), load it in batches,
+then read QuickBooks' deleted-object feed for the same window and mark those rows. A reconciliation
+fetches everything and marks as deleted the rows QuickBooks no longer lists, which catches deletes
+older than the feeds' 90 days. Every run leaves a true `sync_runs` row, however it ends.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from ..entities import Entity, resources_of
+from ..quickbooks.fetch import Spool, fetch_deleted, fetch_window
+from ..quickbooks.stock import item_ids_in, refresh_stock
+from ..resources.conductor import ConductorResource
+from ..wms.load import LoadStats, load_batch, record_errors
+from ..wms.mapping import MAPPINGS
+from ..wms.schema import TABLES, utcnow
+from ..wms.triggers import sync_writer
+from . import ledger
+from .deletes import mark_deleted
+from .watermarks import Window, mark_reconciled, plan_window, read_mark, save_mark
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PullSettings:
+    lookback_minutes: int = 15
+    page_size: int = 150
+    batch_size: int = 500
+    max_restarts: int = 6
+
+
+@dataclass
+class PullResult:
+    window: Window
+    totals: LoadStats = field(default_factory=LoadStats)
+    requests: int = 0
+    restarts: int = 0
+    fetched: int = 0
+    deleted: int = 0
+    deleted_ids: list[str] = field(default_factory=list)
+    stock_refreshed: int = 0
+    mark: datetime | None = None
+    seconds: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return "success" if self.totals.failed == 0 else "partial"
+
+
+def _counts(result: PullResult) -> dict:
+    return {"fetched": result.fetched, "inserted": result.totals.inserted, "updated": result.totals.updated,
+            "unchanged": result.totals.unchanged, "failed": result.totals.failed, "deleted": result.deleted,
+            "api_requests": result.requests}
+
+
+def pull_entity(conductor: ConductorResource, engine: sa.Engine, entity: Entity, *, run_id: str,
+                partition_start: datetime | None, partition_end: datetime | None, from_beginning: bool,
+                partition_range: str,
+                settings: PullSettings = PullSettings(), reconcile: bool = False,
+                on_progress: Callable[[str], None] = log.info) -> PullResult:
+    """Pull one entity for a partition range (or, with `reconcile`, everything); returns what happened."""
+    with engine.connect() as connection:
+        mark = read_mark(connection, entity.name)
+    if reconcile or partition_start is None or partition_end is None:
+        window = Window(None, None, mark)  # everything, whatever QuickBooks' clock says
+    else:
+        window = plan_window(partition_start, partition_end, mark=mark, from_beginning=from_beginning,
+                             lookback=timedelta(minutes=settings.lookback_minutes))
+    result = PullResult(window)
+    row_id = ledger.open_run(engine, run_id=run_id, entity=entity.name,
+                             direction="reconcile" if reconcile else "pull", partition_range=partition_range,
+                             window_start=window.after, window_end=window.before)
+    began = time.monotonic()
+    try:
+        with ledger.heartbeat(engine, run_id, [row_id]):
+            _pull(conductor, engine, entity, run_id, result, settings, reconcile, on_progress)
+    except BaseException as exc:
+        status, error = ledger.ending_of(exc)
+        ledger.close_run(engine, row_id, status, error, **_counts(result))
+        raise
+    result.seconds = time.monotonic() - began
+    ledger.close_run(engine, row_id, result.status, **_counts(result))
+    return result
+
+
+def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_id: str, result: PullResult,
+          settings: PullSettings, reconcile: bool, on_progress: Callable[[str], None]) -> None:
+    mapping = MAPPINGS[entity.name]
+    header = TABLES[entity.name][0]
+    window = result.window
+    listing_started = utcnow()
+    touched_items: set[str] = set()
+    for qbd in resources_of(entity.name):
+        with Spool() as spool:
+            stats = fetch_window(conductor, qbd, window.after, window.before, spool, page_size=settings.page_size,
+                                 max_restarts=settings.max_restarts)
+            result.requests += stats.requests
+            result.restarts += stats.restarts
+            result.fetched += stats.fetched
+            result.failures += stats.failures
+            for batch, read_times in spool.batches(settings.batch_size):
+                with engine.begin() as connection:
+                    batch_stats = load_batch(connection, mapping, qbd, batch, run_id=run_id, read_at=read_times)
+                    record_errors(connection, run_id, entity.name, batch_stats.errors)
+                    if reconcile:
+                        _confirm_seen(connection, header, batch, listing_started)
+                result.totals.add(batch_stats)
+                if qbd.kind == "transaction":
+                    touched_items |= item_ids_in(batch)
+        on_progress(f"{qbd.path}: {stats.fetched} fetched in {stats.requests} request(s)")
+    if reconcile:
+        _mark_unlisted(engine, entity, run_id, listing_started, result)
+    else:
+        deleted, requests = fetch_deleted(conductor, resources_of(entity.name), window.after, window.before)
+        result.requests += requests
+        now = utcnow()
+        with engine.begin() as connection:
+            result.deleted_ids = mark_deleted(connection, entity.name, deleted, run_id=run_id, now=now,
+                                              source="QuickBooks' deleted-objects feed")
+        result.deleted = len(result.deleted_ids)
+    if result.deleted_ids:
+        on_progress(f"{entity.name}: {result.deleted} record(s) deleted in QuickBooks marked in the WMS")
+    result.stock_refreshed = refresh_stock(conductor, engine, touched_items)
+    with engine.begin() as connection:
+        if reconcile:
+            mark_reconciled(connection, entity.name, listing_started)
+        else:
+            result.mark = save_mark(connection, entity.name, window, run_id)
+
+
+def _confirm_seen(connection: sa.Connection, header: sa.Table, batch: list[dict], listed_at: datetime) -> None:
+    """Rows QuickBooks still lists (loadable or not) are dated as seen by this listing."""
+    ids = [r.get("id") for r in batch if isinstance(r, dict) and r.get("id")]
+    with sync_writer(connection):
+        connection.execute(header.update().where(
+            header.c.qbd_id.in_(ids), sa.or_(header.c.qbd_read_at.is_(None), header.c.qbd_read_at < listed_at))
+            .values(qbd_read_at=listed_at))
+
+
+def _mark_unlisted(engine: sa.Engine, entity: Entity, run_id: str, listed_at: datetime, result: PullResult) -> None:
+    """Rows with a QuickBooks id that the full listing did not return were deleted in QuickBooks."""
+    header = TABLES[entity.name][0]
+    now = utcnow()
+    with engine.begin() as connection:
+        gone = connection.execute(sa.select(header.c.qbd_id).where(
+            header.c.qbd_id.is_not(None), header.c.qbd_deleted_at.is_(None),
+            sa.or_(header.c.qbd_read_at.is_(None), header.c.qbd_read_at < listed_at))).scalars().all()
+        result.deleted_ids = mark_deleted(connection, entity.name, dict.fromkeys(gone, now), run_id=run_id, now=now,
+                                          source="not listed by QuickBooks at reconciliation")
+    result.deleted = len(result.deleted_ids)

@@ -1,0 +1,55 @@
+"""`sync_watchdog`: runs that stopped without a word (kill -9, a lost host) end in a true state.
+
+Every minute: `sync_runs` rows still `running` whose heartbeat is older than the lease become
+`cancelled` (Dagster knows the run was terminated) or `failed` with the time of the last sign of
+life; a Dagster run still marked started whose steps all stopped beating is marked failed too, so
+the one-run-per-company-file pool is free again. Their push claims have expired by then. The sensor
+is on by default: it only reads and writes the WMS ledger, never QuickBooks.
+"""
+
+import dagster as dg
+import sqlalchemy as sa
+
+from .sync import ledger
+from .wms.resources import WmsDatabase
+from .wms.schema import sync_runs
+
+_UNFINISHED = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+
+
+def close_stopped_runs(instance: dg.DagsterInstance, engine: sa.Engine, lease_seconds: float = ledger.LEASE_SECONDS
+                       ) -> list[dict]:
+    """One watchdog pass; returns the ledger rows it closed."""
+    cutoff = ledger.lease_cutoff(lease_seconds=lease_seconds)
+    with engine.connect() as connection:
+        suspects = set(connection.execute(sa.select(sync_runs.c.run_id).distinct().where(
+            sync_runs.c.status == "running",
+            sa.func.coalesce(sync_runs.c.heartbeat_at, sync_runs.c.started_at) < cutoff)).scalars())
+    if not suspects:
+        return []
+    known = {r.run_id: r for r in instance.get_runs(filters=dg.RunsFilter(run_ids=list(suspects)))}
+    cancelled = frozenset(rid for rid, run in known.items() if run.status == dg.DagsterRunStatus.CANCELED)
+    closed = ledger.reap_stopped_runs(engine, lease_seconds=lease_seconds, cancelled_runs=cancelled)
+    with engine.connect() as connection:
+        still_beating = set(connection.execute(sa.select(sync_runs.c.run_id).distinct().where(
+            sync_runs.c.status == "running", sync_runs.c.run_id.in_(list(suspects)))).scalars())
+    for run_id in sorted({row["run_id"] for row in closed} - still_beating):
+        run = known.get(run_id)
+        if run is not None and run.status in _UNFINISHED:
+            instance.report_run_failed(run, "The run's process stopped without finishing (no heartbeat from its "
+                                            "steps for over the lease); marked failed by sync_watchdog.")
+    return closed
+
+
+@dg.sensor(minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Close runs whose process stopped without finishing (kill -9, a lost host).")
+def sync_watchdog(context: dg.SensorEvaluationContext, wms: WmsDatabase):
+    try:
+        closed = close_stopped_runs(context.instance, wms.engine())
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
+        return dg.SkipReason(f"the WMS is not reachable or not migrated (run `qbd-pipeline db upgrade`): "
+                             f"{str(exc).splitlines()[0]}")
+    if not closed:
+        return dg.SkipReason("no stopped runs")
+    return dg.SkipReason("closed: " + "; ".join(
+        f"{r['direction']} {r['entity']} of run {r['run_id'][:8]} -> {r['status']}" for r in closed))
