@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: emulators on real ports and SDK clients talking to them."""
 
 import os
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -90,13 +91,44 @@ def _postgres_reachable() -> str | None:
         return f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def wms_url(request, tmp_path):
-    """A fresh, empty WMS database: a SQLite file, or a private schema on the PostgreSQL server."""
+def require_postgres() -> None:
+    """Skip (locally) or fail (under CI) when the PostgreSQL server is not reachable."""
+    problem = _postgres_reachable()
+    if problem:
+        message = f"PostgreSQL not reachable at {POSTGRES_URL} ({problem}); set QBD_TEST_POSTGRES_URL"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@contextmanager
+def postgres_schema():
+    """A URL of a private, empty schema on the PostgreSQL server, dropped afterwards."""
     import uuid
 
     import sqlalchemy as sa
 
+    from qbd_pipeline.wms.resources import dispose_engine
+
+    require_postgres()
+    schema = f"qbd_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    try:
+        yield url
+    finally:
+        dispose_engine(url)
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def wms_url(request, tmp_path):
+    """A fresh, empty WMS database: a SQLite file, or a private schema on the PostgreSQL server."""
     from qbd_pipeline.wms.resources import dispose_engine
 
     if request.param == "sqlite":
@@ -104,23 +136,15 @@ def wms_url(request, tmp_path):
         yield url
         dispose_engine(url)
         return
-    problem = _postgres_reachable()
-    if problem:
-        message = f"PostgreSQL not reachable at {POSTGRES_URL} ({problem}); set QBD_TEST_POSTGRES_URL"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    schema = f"qbd_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    yield url
-    dispose_engine(url)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    admin.dispose()
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_wms_url():
+    """A fresh, empty WMS schema on the PostgreSQL server (for tests of the PostgreSQL deployment)."""
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ import inspect
 import math
 import re
 import sys
+import threading
 import types
 import typing
 from dataclasses import dataclass, field, replace
@@ -79,6 +80,9 @@ class ObjectRule:
 # --------------------------------------------------------------------------------------------------
 
 
+_PARSE_LOCK = threading.Lock()
+
+
 @functools.cache
 def _module_docstrings(module_name: str) -> dict[str, dict[str, str]]:
     """`{class name: {attribute: docstring}}` for a module, read from its source.
@@ -88,7 +92,8 @@ def _module_docstrings(module_name: str) -> dict[str, dict[str, str]]:
     """
     module = sys.modules[module_name]
     try:
-        tree = ast.parse(inspect.getsource(module))
+        with _PARSE_LOCK:  # CPython's parser is not safe to enter from two threads at once
+            tree = ast.parse(inspect.getsource(module))
     except (OSError, TypeError):  # no source available (e.g. a zipped, compiled-only install)
         return {}
     result: dict[str, dict[str, str]] = {}

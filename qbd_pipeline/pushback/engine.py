@@ -180,7 +180,8 @@ class Pusher:
                     break
         except BaseException:  # terminated (or an unexpected crash): hand the rest back at once
             for _row, rest in pending[done:]:
-                self._finish(rest, "release", "the push-back run was stopped before this change was sent")
+                self._finish(rest, "release", "the push-back run stopped while these changes were waiting or being "
+                                              "sent; the next run merges them again")
             raise
         for _row, rest in pending[done:]:
             self._finish(rest, "release", "QuickBooks Desktop was offline; left pending for a later run")

@@ -129,12 +129,23 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
         result.deleted = len(result.deleted_ids)
     if result.deleted_ids:
         on_progress(f"{entity.name}: {result.deleted} record(s) deleted in QuickBooks marked in the WMS")
+        touched_items |= _items_on_lines(engine, entity, result.deleted_ids)  # their stock figures moved
     result.stock_refreshed = refresh_stock(conductor, engine, touched_items)
     with engine.begin() as connection:
         if reconcile:
             mark_reconciled(connection, entity.name, listing_started)
         else:
             result.mark = save_mark(connection, entity.name, window, run_id)
+
+
+def _items_on_lines(engine: sa.Engine, entity: Entity, qbd_ids: list[str]) -> set[str]:
+    header, lines = TABLES[entity.name]
+    if lines is None or "item_qbd_id" not in lines.c:
+        return set()
+    with engine.connect() as connection:
+        return set(connection.execute(sa.select(lines.c.item_qbd_id).distinct().join(
+            header, header.c.id == lines.c.header_id).where(
+            header.c.qbd_id.in_(qbd_ids), lines.c.item_qbd_id.is_not(None))).scalars())
 
 
 def _confirm_seen(connection: sa.Connection, header: sa.Table, batch: list[dict], listed_at: datetime) -> None:
