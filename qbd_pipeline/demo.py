@@ -62,7 +62,8 @@ def push_back_act(defs, engine, port: int) -> int:
 
     from .wms.schema import sync_conflicts, wms_changes
 
-    stamp = datetime.now(timezone.utc).strftime("%H%M%S")
+    began = datetime.now(timezone.utc)
+    stamp = began.strftime("%H%M%S")
     end_user, key = os.environ["CONDUCTOR_END_USER_ID"], os.environ["CONDUCTOR_SECRET_KEY"]
     client = conductor.Conductor(api_key=key, base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
     headers = {"Authorization": f"Bearer {key}", "Conductor-End-User-Id": end_user}
@@ -97,8 +98,9 @@ def push_back_act(defs, engine, port: int) -> int:
     print(f"and a new customer 'Demo Walk-in {stamp}' with an order for it")
     with dg.DagsterInstance.get() as instance:
         sensor = defs.resolve_sensor_def("wms_change_sensor")
-        context = dg.build_sensor_context(instance=instance, resources={"wms": defs.resources["wms"]})
-        tick = sensor.evaluate_tick(context)
+        with dg.build_sensor_context(instance=instance, resources={
+                "wms": defs.resources["wms"], "conductor": defs.resources["conductor"]}) as context:
+            tick = sensor.evaluate_tick(context)
         if not tick.run_requests:
             print(f"wms_change_sensor: {tick.skip_message}")
             return 1
@@ -115,7 +117,8 @@ def push_back_act(defs, engine, port: int) -> int:
             print(f"{node:<24}{out['pushed']:>8}{out['created']:>9}{out['updated']:>9}{out['skipped']:>9}"
                   f"{out['failed']:>8}{out['conflicts']:>11}")
     with engine.connect() as connection:
-        decided = connection.execute(sa.select(sync_conflicts).where(sync_conflicts.c.run_id == result.run_id)).all()
+        # Conflicts are decided once, by the pull or the push that meets them first.
+        decided = connection.execute(sa.select(sync_conflicts).where(sync_conflicts.c.decided_at >= began)).all()
         skipped = connection.execute(sa.select(wms_changes.c.entity, wms_changes.c.last_error).where(
             wms_changes.c.run_id == result.run_id, wms_changes.c.status == "skipped")).all()
     print()

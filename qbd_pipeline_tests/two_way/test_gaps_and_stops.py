@@ -84,7 +84,7 @@ def test_a_push_killed_with_sigkill_gives_up_its_claims_within_the_lease(server,
     client = sdk_client(server)
     customer = client.qbd.customers.list(limit=1, **EU).data[0]
     sql(wms, "UPDATE customers SET phone = '555-0909' WHERE qbd_id = :q", q=customer.id)
-    control(server, "POST", "faults", kind="latency", seconds=20, method="GET", path_contains=customer.id)
+    control(server, "POST", "faults", kind="latency", seconds=6, method="GET", path_contains=customer.id)
     env = {**os.environ, "KEY": SECRET_KEY, "END_USER": END_USER, "BASE_URL": server.base_url, "WMS_URL": wms_url}
     process = subprocess.Popen([sys.executable, "-c", KILLED_PUSH], env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)

@@ -8,7 +8,7 @@ outcome is known in advance. At the end the sync runs until quiet, and then: eve
 agrees on both sides, each double edit ended as its entity's rule says, nothing is duplicated,
 nothing is pending, and every change was pushed or skipped with a reason.
 
-`QBD_RANDOM_SEEDS` (comma-separated, default "7") and `QBD_RANDOM_ROUNDS` (default 8) scale it; e.g.
+`QBD_RANDOM_SEEDS` (comma-separated, default "7") and `QBD_RANDOM_ROUNDS` (default 10) scale it; e.g.
 `QBD_RANDOM_SEEDS=1,2,3,4,5 QBD_RANDOM_ROUNDS=40 pytest -k random` for a long run.
 """
 
@@ -33,7 +33,7 @@ from qbd_pipeline_tests.quickbooks.pull_helpers import control, pull
 from qbd_pipeline_tests.wms_compare import differences
 
 SEEDS = [int(s) for s in os.environ.get("QBD_RANDOM_SEEDS", "7").split(",") if s.strip()]
-ROUNDS = int(os.environ.get("QBD_RANDOM_ROUNDS", "8"))
+ROUNDS = int(os.environ.get("QBD_RANDOM_ROUNDS", "10"))
 EU = {"conductor_end_user_id": END_USER}
 PUSH = {"max_attempts": 1000, "backoff_seconds": 0}  # faults are temporary here: nothing may end failed
 # The conflict table of the README, restated here so the test does not take the product's word for it.
