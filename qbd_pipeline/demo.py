@@ -148,9 +148,9 @@ def main() -> int:
         from .definitions import defs
         from .quickbooks.partitions import hourly_partitions
         from .wms.migrate import upgrade
-        from .wms.resources import wms_from_env
+        from .wms.resources import engine_from_env
 
-        engine = wms_from_env().engine()
+        engine = engine_from_env()
         upgrade(engine)
         print(f"WMS: {engine.url.render_as_string(hide_password=True)} (migrated)")
         first, last = hourly_partitions.get_first_partition_key(), hourly_partitions.get_last_partition_key()

@@ -33,6 +33,12 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     port = int(os.environ.get("QBD_EMULATOR_PORT", "8765"))
     folder = prepare_environment(port)
+    from .wms.migrate import upgrade
+    from .wms.resources import engine_from_env
+
+    engine = engine_from_env()
+    upgrade(engine)  # a fresh data folder gets its WMS schema before the first run needs it
+    print(f"WMS: {engine.url.render_as_string(hide_password=True)} (migrated)")
     # Each child gets its own process group, so one Ctrl-C here stops each of them exactly once.
     emulator = subprocess.Popen(
         [sys.executable, "-m", "qbd_pipeline.emulator", "--port", str(port),

@@ -3,8 +3,9 @@
 A step opens its row as `running` and closes it as `success`, `partial`, `failed` or `cancelled`
 (a terminated run). While it works, a heartbeat thread renews the row's `heartbeat_at` and the
 leases on the run's push claims, so a run that stops without a word (kill -9, a lost machine) is
-found by `reap_stopped_runs`: its rows become `failed` with the reason, and its claims expire
-`LEASE_SECONDS` after the last renewal so another run can take them over.
+found by `reap_stopped_runs` (every step runs it before it starts, and so does `sync_watchdog`):
+its rows become `failed` with the reason, and its claims expire `LEASE_SECONDS` after the last
+renewal so another run can take them over.
 """
 
 import logging
@@ -19,8 +20,8 @@ from ..wms.schema import sync_runs, utcnow, wms_changes
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = 120.0  # a run that has not renewed for this long is taken for stopped
-HEARTBEAT_SECONDS = 15.0
+LEASE_SECONDS = 30.0  # a run that has not renewed for this long is taken for stopped
+HEARTBEAT_SECONDS = 5.0  # from a thread of its own, so a long QuickBooks request does not stop it
 FINAL = ("success", "partial", "failed", "cancelled")
 
 
@@ -32,6 +33,8 @@ def is_interrupt(exc: BaseException) -> bool:
 
 
 def open_run(engine: sa.Engine, *, run_id: str, entity: str, direction: str, **fields) -> int:
+    """Open a `running` row; rows of runs that stopped without a word are closed first (see `reap_stopped_runs`)."""
+    reap_stopped_runs(engine)
     now = utcnow()
     with engine.begin() as connection:
         return connection.execute(sync_runs.insert().values(

@@ -63,3 +63,8 @@ class WmsDatabase(dg.ConfigurableResource):
 def wms_from_env() -> WmsDatabase:
     """The resource as deployments configure it; a URL with a password stays an EnvVar (masked)."""
     return WmsDatabase(url=dg.EnvVar(WMS_URL_VAR) if os.environ.get(WMS_URL_VAR) else None)
+
+
+def engine_from_env() -> sa.Engine:
+    """The WMS engine outside a run (CLI, demo, dev server): `$WMS_DATABASE_URL`, else the local file."""
+    return make_engine(os.environ.get(WMS_URL_VAR) or default_wms_url())
