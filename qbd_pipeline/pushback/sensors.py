@@ -10,6 +10,7 @@ only when there is work, a briefly cached health check.
 import dagster as dg
 import sqlalchemy as sa
 
+from ..concurrency import ensure_company_pool
 from ..resources.conductor import ConductorResource
 from ..settings import COMPANY_TAG, company_key
 from ..sync.gates import gate
@@ -21,6 +22,7 @@ from .jobs import live_push_runs, wms_push_back
 @dg.sensor(job=wms_push_back, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED,
            description="Pending rows in wms_changes -> one wms_push_back run at a time, while QuickBooks answers.")
 def wms_change_sensor(context: dg.SensorEvaluationContext, wms: WmsDatabase, conductor: ConductorResource):
+    ensure_company_pool(context.instance)
     with wms.engine().connect() as connection:
         due, newest = connection.execute(sa.select(sa.func.count(), sa.func.max(wms_changes.c.id)).where(
             wms_changes.c.status == "pending", wms_changes.c.next_attempt_at <= utcnow())).one()

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
+from ..concurrency import ensure_company_pool
 from ..resources.conductor import ConductorResource
 from ..settings import COMPANY_TAG, company_key
 from ..sync.gates import gate
@@ -40,6 +41,7 @@ def latest_closed_hour(when: datetime) -> str | None:
              default_status=dg.DefaultScheduleStatus.STOPPED,
              description="The latest closed hour of every pull asset, while QuickBooks answers.")
 def qbd_incremental_pull_schedule(context: dg.ScheduleEvaluationContext, conductor: ConductorResource):
+    ensure_company_pool(context.instance)
     when = context.scheduled_execution_time
     partition = latest_closed_hour(when)
     if partition is None:

@@ -9,6 +9,7 @@ asset, and a `sync_runs` row (direction `reconcile`).
 
 import dagster as dg
 
+from ..concurrency import ensure_company_pool
 from ..entities import ENTITIES, Entity
 from ..resources.conductor import ConductorResource, MissingSetting
 from ..settings import COMPANY_TAG, company_key, quickbooks_pool
@@ -60,6 +61,7 @@ def qbd_reconcile() -> None:
              name="qbd_reconcile_schedule", default_status=dg.DefaultScheduleStatus.STOPPED,
              description="Weekly full reconciliation (Sunday 03:00 UTC), while QuickBooks answers.")
 def qbd_reconcile_schedule(context: dg.ScheduleEvaluationContext, conductor: ConductorResource):
+    ensure_company_pool(context.instance)
     allowed = gate(conductor, context.scheduled_execution_time)
     if not allowed.open:
         return dg.SkipReason(f"reconciliation skipped: {allowed.reason}")

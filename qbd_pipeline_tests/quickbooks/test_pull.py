@@ -222,7 +222,9 @@ def test_the_schedule_requests_the_latest_complete_hour(shared_server, when, exp
 
     schedule = defs.resolve_schedule_def("qbd_incremental_pull_schedule")
     assert schedule.cron_schedule == "5 * * * *"
-    request = schedule(dg.build_schedule_context(
-        scheduled_execution_time=when, resources={"conductor": resources(shared_server, None)["conductor"]}))
+    with dg.instance_for_test() as instance, dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=when,
+            resources={"conductor": resources(shared_server, None)["conductor"]}) as context:
+        request = schedule(context)
     assert request.partition_key == expected
     assert schedule.job_name == "qbd_incremental_pull"

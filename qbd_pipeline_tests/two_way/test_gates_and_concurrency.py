@@ -31,14 +31,15 @@ def test_while_quickbooks_is_offline_the_sensor_and_schedule_skip_and_say_why_th
         with dg.build_sensor_context(instance=instance, resources=res) as context:
             tick = sensor.evaluate_tick(context)
         assert tick.run_requests == [] and "offline" in tick.skip_message and END_USER in tick.skip_message
-        skipped = schedule(dg.build_schedule_context(scheduled_execution_time=when, resources=res))
+        with dg.build_schedule_context(instance=instance, scheduled_execution_time=when, resources=res) as context:
+            skipped = schedule(context)
         assert isinstance(skipped, dg.SkipReason) and "offline" in skipped.skip_message
         control(server, "DELETE", "faults")
         forget_health()  # the cached answer lasts seconds; a later tick asks again
         with dg.build_sensor_context(instance=instance, resources=res) as context:
             assert len(sensor.evaluate_tick(context).run_requests) == 1
-        assert schedule(dg.build_schedule_context(scheduled_execution_time=when, resources=res)).partition_key == \
-            "2026-11-02-09:00"
+        with dg.build_schedule_context(instance=instance, scheduled_execution_time=when, resources=res) as context:
+            assert schedule(context).partition_key == "2026-11-02-09:00"
     forget_health()
 
 
@@ -55,3 +56,17 @@ def test_every_shipped_instance_config_limits_a_company_file_to_one_run_and_watc
         config = yaml.safe_load(path.read_text())
         assert config["concurrency"]["pools"] == {"default_limit": 1, "granularity": "run"}, path
         assert config["run_monitoring"]["enabled"] is True, path
+
+
+def test_the_company_pool_exists_with_a_limit_of_one_before_any_run_queues_for_it():
+    """Dagster creates a pool only when a run first queues for it, and does not hold back runs queued
+    in that same moment; the sync's ticks create it first, and leave an operator's own limit alone."""
+    from qbd_pipeline.concurrency import ensure_company_pool
+
+    with dg.instance_for_test() as instance:
+        assert quickbooks_pool() not in instance.event_log_storage.get_concurrency_keys()
+        assert ensure_company_pool(instance)
+        assert instance.event_log_storage.get_concurrency_info(quickbooks_pool()).slot_count == 1
+        instance.event_log_storage.set_concurrency_slots(quickbooks_pool(), 2)
+        assert not ensure_company_pool(instance)
+        assert instance.event_log_storage.get_concurrency_info(quickbooks_pool()).slot_count == 2
