@@ -19,8 +19,20 @@ ENTITY_ORDER = ("customers", "vendors", "items", "sales_orders", "purchase_order
                 "inventory_adjustments")
 
 
+def load_dotenv_file() -> None:
+    """Read `./.env` as `dagster dev` would, without overriding what the shell already exports."""
+    from dotenv import load_dotenv
+
+    load_dotenv(Path.cwd() / ".env", override=False)
+
+
 def prepare_environment(port: int) -> Path:
-    """Point Conductor at the local emulator and Dagster at the data folder (unless already set)."""
+    """Point Conductor at the local emulator and Dagster at the data folder (unless already set).
+
+    `.env` is read first, so `make demo` and `make dev` see the same settings; the Conductor URL is
+    always the local emulator's.
+    """
+    load_dotenv_file()
     folder = data_dir()
     home = folder / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
@@ -64,6 +76,9 @@ def push_back_act(defs, engine, port: int) -> int:
 
     began = datetime.now(timezone.utc)
     stamp = began.strftime("%H%M%S")
+    # New values on every run, so a second run edits again instead of writing what is already there.
+    cents = int(stamp) % 97 + 1
+    qbd_price, wms_price = f"41.{cents:02d}", f"42.{cents:02d}"
     end_user, key = os.environ["CONDUCTOR_END_USER_ID"], os.environ["CONDUCTOR_SECRET_KEY"]
     client = conductor.Conductor(api_key=key, base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
     headers = {"Authorization": f"Bearer {key}", "Conductor-End-User-Id": end_user}
@@ -76,20 +91,20 @@ def push_back_act(defs, engine, port: int) -> int:
     httpx.post(f"http://127.0.0.1:{port}/_emulator/clock", headers=headers,
                json={"now": (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()})
     item = client.qbd.inventory_items.retrieve(item_id, conductor_end_user_id=end_user)
-    client.qbd.inventory_items.update(item_id, revision_number=item.revision_number, sales_price="41.00",
+    client.qbd.inventory_items.update(item_id, revision_number=item.revision_number, sales_price=qbd_price,
                                       conductor_end_user_id=end_user)
     httpx.delete(f"http://127.0.0.1:{port}/_emulator/clock", headers=headers)
     # ... and the warehouse edits rows with plain SQL, as its application would.
     edits = [
         ("UPDATE customers SET phone = :v WHERE qbd_id = :q", {"v": f"555-{stamp[-4:]}", "q": customer_id}),
-        ("UPDATE items SET sales_price = 42.50 WHERE qbd_id = :q", {"q": item_id}),
-        ("UPDATE invoices SET memo = 'edited in the WMS' WHERE qbd_id = :q", {"q": invoice_id}),
+        ("UPDATE items SET sales_price = :p WHERE qbd_id = :q", {"p": wms_price, "q": item_id}),
+        ("UPDATE invoices SET memo = :m WHERE qbd_id = :q", {"m": f"edited in the WMS at {stamp}", "q": invoice_id}),
         ("INSERT INTO customers (name, full_name, is_active, email) VALUES (:n, :n, true, 'demo@example.com')",
          {"n": f"Demo Walk-in {stamp}"}),
         ("INSERT INTO sales_orders (customer_name, transaction_date, memo) VALUES (:n, :d, 'demo order')",
          {"n": f"Demo Walk-in {stamp}", "d": datetime.now(timezone.utc).date()}),
         ("INSERT INTO sales_order_lines (header_id, line_number, item_qbd_id, quantity, rate) "
-         "SELECT max(id), 1, :i, 2, 42.50 FROM sales_orders", {"i": item_id}),
+         "SELECT max(id), 1, :i, 2, :p FROM sales_orders", {"i": item_id, "p": wms_price}),
     ]
     with engine.begin() as connection:
         for statement, params in edits:

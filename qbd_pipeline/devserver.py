@@ -5,8 +5,9 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from .demo import prepare_environment
+from .demo import load_dotenv_file, prepare_environment
 
 
 def _stop(process: subprocess.Popen, timeout: float = 30.0) -> None:
@@ -31,6 +32,7 @@ def main() -> int:
     # Explicit handlers: a parent started in the background may have inherited an ignored SIGINT.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
+    load_dotenv_file()
     port = int(os.environ.get("QBD_EMULATOR_PORT", "8765"))
     folder = prepare_environment(port)
     from .wms.migrate import upgrade
@@ -52,9 +54,13 @@ def main() -> int:
             print(f"the emulator did not start (port {port} taken? set QBD_EMULATOR_PORT)", file=sys.stderr)
             return 1
         print(f"emulator: http://127.0.0.1:{port}/v1   DAGSTER_HOME: {os.environ['DAGSTER_HOME']}")
-        dagster = subprocess.Popen([sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml",
+        # Run from the data folder with the workspace named by path: `dagster dev` re-reads `./.env` into
+        # every process it starts, which would point Conductor back at `.env`'s URL, not this emulator.
+        workspace = Path(__file__).resolve().parents[1] / "workspace.yaml"
+        dagster = subprocess.Popen([sys.executable, "-m", "dagster", "dev", "-w", str(workspace),
                                     "-h", "127.0.0.1", "-p", os.environ.get("DAGSTER_PORT", "3000")],
-                                   start_new_session=True)
+                                   cwd=folder, start_new_session=True,
+                                   env={**os.environ, "PYTHONWARNINGS": "ignore:Function `dev_command` is superseded"})
         return dagster.wait()
     except KeyboardInterrupt:
         return 0

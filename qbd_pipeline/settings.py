@@ -18,6 +18,14 @@ def default_wms_url() -> str:
     return f"sqlite:///{data_dir() / 'wms.sqlite'}"
 
 
+LOOKBACK_VAR = "QBD_PULL_LOOKBACK_MINUTES"
+
+
+def pull_lookback_minutes() -> int:
+    """How far every pull window reaches back before the high-water mark, for a QuickBooks clock that lags."""
+    return int(os.environ.get(LOOKBACK_VAR) or 15)
+
+
 def pull_start() -> str:
     """First hourly partition of the pull (`YYYY-MM-DD-HH:MM`, UTC); it also takes all older history."""
     return os.environ.get(PULL_START_VAR, DEFAULT_PULL_START)

@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     config = config_from_args(args)
-    print(f"seeding {len(config.end_user_ids)} company file(s) (seed {config.seed}) ...", file=sys.stderr)
+    reused = config.state_file is not None and Path(config.state_file).exists()
+    print(f"{'opening' if reused else 'seeding'} {len(config.end_user_ids)} company file(s) "
+          f"{f'from {config.state_file}' if reused else f'(seed {config.seed})'} ...", file=sys.stderr)
     emulator = Emulator(config)
     for end_user in config.end_user_ids:
         print(f"  {end_user}: {emulator.store.count(end_user)} records", file=sys.stderr)

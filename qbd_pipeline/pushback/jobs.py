@@ -106,7 +106,9 @@ def _one_flag_for_every_op(config: PushBackConfig) -> dg.RunConfig:
 
 
 @dg.job(name=JOB_NAME, config=_one_flag_for_every_op, executor_def=dg.in_process_executor,
-        tags={COMPANY_TAG: company_key()})
+        tags={COMPANY_TAG: company_key()},
+        # The console shows what the ops say; Dagster's step events stay in the run's event log.
+        logger_defs={"console": dg.colored_console_logger.configured({"log_level": "INFO"})})
 def wms_push_back() -> None:
     done: dict[str, object] = {}
     for entity in ENTITIES:  # the table lists dependencies before their dependents

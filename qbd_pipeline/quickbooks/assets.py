@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ..entities import ENTITIES, Entity
 from ..resources.conductor import ConductorResource, MissingSetting
-from ..settings import quickbooks_pool
+from ..settings import pull_lookback_minutes, quickbooks_pool
 from ..sync.pull import PullResult, PullSettings, pull_entity
 from ..wms.mapping import MAPPINGS
 from ..wms.resources import WmsDatabase
@@ -23,7 +23,9 @@ CHECK_NAME = "no_sync_errors"
 
 
 class PullConfig(dg.Config):
-    lookback_minutes: int = Field(default=15, description="How far each window reaches back, for QBD clocks that lag.")
+    lookback_minutes: int = Field(default=pull_lookback_minutes(), ge=0,
+                                  description="How far each window reaches back, for QBD clocks that lag "
+                                              "(default: $QBD_PULL_LOOKBACK_MINUTES, else 15).")
     page_size: int = Field(default=150, ge=1, le=150, description="Records per API page (Conductor allows 1..150).")
     batch_size: int = Field(default=500, ge=1, description="Records per database transaction.")
     max_restarts: int = Field(default=6, ge=0, description="Times a window is fetched again after a failed page.")
