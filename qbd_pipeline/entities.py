@@ -48,6 +48,7 @@ class QbdResource:
     item_type: str | None = None  # the WMS `item_type` value for item resources
     name_filters: bool = False  # nameContains/nameFrom/... and fullNames (or names)
     full_names: bool = True  # hierarchical fullName (vendors have only `name`)
+    one_of: tuple[str, ...] = ()  # request objects of which a record uses exactly one (item price layouts)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def _sdk(self, suffix: str):
@@ -76,7 +77,7 @@ ENTITIES: tuple[Entity, ...] = (
     # QuickBooks wins a field changed on both sides; contact details changed only in the WMS still go to QBD.
     Entity("customers", conflict_rule="qbd_wins"),
     Entity("vendors"),
-    Entity("items"),
+    Entity("items", depends_on=("vendors",)),  # an item names its preferred vendor
     # Fulfilment happens in the WMS.
     Entity("sales_orders", depends_on=("customers", "items"), conflict_rule="wms_wins"),
     Entity("purchase_orders", depends_on=("vendors", "items")),
@@ -86,6 +87,7 @@ ENTITIES: tuple[Entity, ...] = (
 )
 
 _ITEM = dict(entity="items", kind="list", name_filters=True)
+_DETAILS = ("salesOrPurchaseDetails", "salesAndPurchaseDetails")
 
 RESOURCES: tuple[QbdResource, ...] = (
     QbdResource("customers", "customers", "customers", "Customer", "qbd_customer", "list",
@@ -95,17 +97,18 @@ RESOURCES: tuple[QbdResource, ...] = (
     QbdResource(path="inventory-items", sdk_attr="inventory_items", type_name="InventoryItem",
                 object_type="qbd_inventory_item", deleted_type="item_inventory", item_type="inventory",
                 **_ITEM),
-    QbdResource(path="non-inventory-items", sdk_attr="non_inventory_items", type_name="NonInventoryItem",
+    QbdResource(path="non-inventory-items", one_of=_DETAILS, sdk_attr="non_inventory_items",
+                type_name="NonInventoryItem",
                 object_type="qbd_non_inventory_item", deleted_type="item_non_inventory",
                 item_type="non_inventory", **_ITEM),
-    QbdResource(path="service-items", sdk_attr="service_items", type_name="ServiceItem",
+    QbdResource(path="service-items", one_of=_DETAILS, sdk_attr="service_items", type_name="ServiceItem",
                 object_type="qbd_service_item", deleted_type="item_service", item_type="service", **_ITEM),
     QbdResource(path="discount-items", sdk_attr="discount_items", type_name="DiscountItem",
                 object_type="qbd_discount_item", deleted_type="item_discount", item_type="discount", **_ITEM),
     QbdResource(path="inventory-assembly-items", sdk_attr="inventory_assembly_items",
                 type_name="InventoryAssemblyItem", object_type="qbd_inventory_assembly_item",
                 deleted_type="item_inventory_assembly", item_type="inventory_assembly", **_ITEM),
-    QbdResource(path="other-charge-items", sdk_attr="other_charge_items", type_name="OtherChargeItem",
+    QbdResource(path="other-charge-items", one_of=_DETAILS, sdk_attr="other_charge_items", type_name="OtherChargeItem",
                 object_type="qbd_other_charge_item", deleted_type="item_other_charge",
                 item_type="other_charge", **_ITEM),
     QbdResource("sales_orders", "sales-orders", "sales_orders", "SalesOrder", "qbd_sales_order",

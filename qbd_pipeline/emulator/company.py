@@ -37,6 +37,12 @@ def money(value: Decimal) -> str:
     return str(value.quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
+def price(value: Decimal) -> str:
+    """Prices and rates keep up to 5 decimal places (QuickBooks' PRICETYPE), and at least 2."""
+    value = value.quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP).normalize()
+    return f"{value:.{max(2, -value.as_tuple().exponent)}f}"
+
+
 def to_decimal(value: object) -> Decimal | None:
     if value is None:
         return None
@@ -343,15 +349,15 @@ class Company:
         amount = to_decimal(line_params.get("amount")) if "amount" in line_params else None
         if amount is None and rate is None and "amount" not in line_params and line.get("amount") is None:
             rate = to_decimal(suggested) or Decimal(0)
-            line["rate"] = money(rate)
+            line["rate"] = price(rate)
         if amount is not None:
             line["amount"] = money(amount)
             if rate is None and quantity:
-                line["rate"] = money(amount / Decimal(str(quantity)))
+                line["rate"] = price(amount / Decimal(str(quantity)))
         elif rate is not None and ("rate" in line_params or "quantity" in line_params or line.get("amount") is None):
             line["amount"] = money(rate * Decimal(str(quantity if quantity is not None else 1)))
         if line.get("rate") is not None:
-            line["rate"] = money(to_decimal(line["rate"]) or Decimal(0))
+            line["rate"] = price(to_decimal(line["rate"]) or Decimal(0))
 
     def _recompute_totals(self, resource: QbdResource, obj: dict) -> None:
         if resource.path == "inventory-adjustments":

@@ -22,7 +22,12 @@ class EmulatorServer:
     def __init__(self, config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int | None = None):
         self.config = config or EmulatorConfig()
         self.host = host
-        self.port = port or free_port(host)
+        # The socket is bound here and handed to uvicorn, so no other process can take the port between
+        # choosing it and serving on it (tests run side by side).
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, port or 0))
+        self.port = self._socket.getsockname()[1]
         self.emulator = Emulator(self.config)
         self._server = uvicorn.Server(uvicorn.Config(
             create_app(self.emulator), host=self.host, port=self.port, log_level="warning",
@@ -39,7 +44,8 @@ class EmulatorServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self, timeout: float = 15.0) -> "EmulatorServer":
-        self._thread = threading.Thread(target=self._server.run, name=f"emulator:{self.port}", daemon=True)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
+                                        name=f"emulator:{self.port}", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
@@ -52,6 +58,7 @@ class EmulatorServer:
         self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self._socket.close()
         self.emulator.close()
 
     def __enter__(self) -> "EmulatorServer":

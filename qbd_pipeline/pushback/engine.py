@@ -10,6 +10,7 @@ columns are stored, and the newer edit is pushed next. Creates carry a determini
 (unique name, or `externalId` on transactions) and are looked up before being made again.
 """
 
+import json
 import logging
 import uuid
 from collections import defaultdict
@@ -24,30 +25,37 @@ from ..quickbooks.errors import Offline, Rejected, Transient, classify
 from ..quickbooks.stock import item_ids_in, refresh_stock
 from ..resources.conductor import ConductorResource
 from ..sync import deletes, ledger
-from ..sync.changes import changed_fields
+from ..sync.changes import ALL_FIELDS, changed_fields, link_changes, lock_record, newer_fields
 from ..sync.conflicts import conflict_rows, prior_decisions
 from ..sync.conflicts import record as record_conflicts
 from ..sync.merge import (
     LINE_ID,
+    LINES,
+    Decision,
     adopted_base,
     comparable,
     field_times,
     inferred_base,
+    keep_newer_lines,
     merge,
+    pair_new_lines,
+    push_intent,
     syncable_fields,
     typed_lines,
 )
 from ..wms.load import map_record, parse_instant
 from ..wms.mapping import MAPPINGS, EntityMapping
 from ..wms.schema import TABLES, sync_snapshots, utcnow, wms_changes
-from ..wms.snapshots import read_snapshots, write_snapshot
+from ..wms.snapshots import read_agreed, read_snapshots, record_intent, sent_lines_pending, write_snapshot
 from ..wms.triggers import sync_writer
-from .wire import header_body, lines_body
+from .wire import Unsent, header_body, lines_body
 
 log = logging.getLogger(__name__)
 IDENTITY_NAMESPACE = uuid.UUID("6f1c9a52-3c1e-4f0e-9d0b-6a1f3c2b7e10")
 _REF_TABLES = {"customer": ("customers", "full_name"), "vendor": ("vendors", "name"),
                "item": ("items", "full_name"), "preferred_vendor": ("vendors", "name")}
+# `parent` names a record of the same entity (a sub-customer's customer, a sub-item's item).
+_SELF_REFERENCES = ("parent",)
 
 
 @dataclass
@@ -69,6 +77,7 @@ class PushStats:
     skipped: int = 0
     failed: int = 0
     retry_later: int = 0
+    gave_up: int = 0  # changes left `failed` after their last attempt
     conflicts: int = 0
     offline: bool = False
     claimed: int = 0
@@ -151,6 +160,7 @@ class Pusher:
             if status == "retry":
                 attempts = max(c.attempts for c in changes) + 1
                 give_up = attempts >= self.settings.max_attempts
+                self.stats.gave_up += 1 if give_up else 0
                 delay = self.settings.backoff_seconds * 2 ** (attempts - 1)
                 connection.execute(wms_changes.update().where(wms_changes.c.id.in_(ids)).values(
                     status="failed" if give_up else "pending", attempts=attempts, last_error=error,
@@ -258,9 +268,12 @@ class Pusher:
 
     def _resolve_references(self, row: dict, lines: list[dict]) -> None:
         """A WMS row may name a record the WMS created in this same run: find its new QuickBooks id."""
+        references = dict(_REF_TABLES)
+        references.update({p: (self.entity.name, "full_name") for p in _SELF_REFERENCES
+                           if f"{p}_qbd_id" in self.header.c and "full_name" in self.header.c})
         with self.engine.connect() as connection:
             for record in [row, *lines]:
-                for prefix, (table_name, column) in _REF_TABLES.items():
+                for prefix, (table_name, column) in references.items():
                     if record.get(f"{prefix}_qbd_id") is None and record.get(f"{prefix}_name"):
                         table = TABLES[table_name][0]
                         found = connection.execute(sa.select(table.c.qbd_id).where(
@@ -302,55 +315,77 @@ class Pusher:
 
     # writing back ---------------------------------------------------------------------------
     def _store(self, qbd: QbdResource, record: dict, row_id: int, newest_change: int | None, read_at: datetime,
-               sent_lines: list[dict] | None = None) -> None:
-        self._write_back(qbd, record, row_id, newest_change, read_at, sent_lines)
-        self._after_transaction(record)
+               sent_lines: list[dict] | None = None, read_lines: list[dict] | None = None,
+               lines_before: list[dict] | None = None) -> None:
+        self._write_back(qbd, record, row_id, newest_change, read_at, sent_lines, read_lines)
+        self._after_transaction(record, [*(read_lines or []), *(lines_before or [])])
 
     def _write_back(self, qbd: QbdResource, record: dict, row_id: int, newest_change: int | None,
-                    read_at: datetime, sent_lines: list[dict] | None) -> None:
+                    read_at: datetime, sent_lines: list[dict] | None, read_lines: list[dict] | None = None) -> None:
         """QuickBooks' version becomes the WMS row and the agreed snapshot (as the sync writer).
 
-        If the WMS changed the record (header or any line) after it was read for this push, only
-        QuickBooks' identity, revision and own columns are written, and the lines this push added get
-        their QuickBooks line ids; the newer WMS edit stays, and its own pending change pushes it next.
+        Fields (and lines) the WMS changed after it was read for this push keep the WMS's newer
+        values; its own pending change pushes them next. Every other column gets QuickBooks' value (for
+        lines, those the WMS did not touch since `read_lines`), lines this push added get their
+        QuickBooks line ids, and the record's change rows learn its
+        QuickBooks id (so a delete or edit made while a create was in flight reaches QuickBooks).
         `newest_change=None` writes QuickBooks' version whatever the WMS did (restoring a one-way entity).
         """
         now = utcnow()
         mapped, lines = map_record(self.mapping, qbd, record, now, read_at)
         with self.engine.begin() as connection:
-            lock = sa.select(self.header.c.id).where(self.header.c.id == row_id)
-            if connection.dialect.name == "postgresql":
-                lock = lock.with_for_update()
-            else:  # take SQLite's write lock before reading, so no edit can slip in between
-                connection.exec_driver_sql("UPDATE sync_context SET sync_writer = sync_writer WHERE id = 1")
-            connection.execute(lock)
-            newer = newest_change is not None and connection.execute(sa.select(sa.func.count()).where(
-                wms_changes.c.entity == self.entity.name, wms_changes.c.row_id == row_id,
-                wms_changes.c.id > newest_change)).scalar()
+            lock_record(connection, self.header, self.lines_table, [row_id])
+            newer = set() if newest_change is None else newer_fields(connection, self.entity.name, row_id,
+                                                                      newest_change)
             with sync_writer(connection):
-                if newer:
+                if newer is ALL_FIELDS:
                     owned = {c.name for c in self.mapping.columns if c.readonly}
                     keep = {k: v for k, v in mapped.items() if k in owned or k.startswith("qbd_") or k == "synced_at"}
                     connection.execute(self.header.update().where(self.header.c.id == row_id).values(**keep))
                     self._name_new_lines(connection, sent_lines, lines)
                 else:
-                    connection.execute(self.header.update().where(self.header.c.id == row_id).values(**mapped))
-                    if self.lines_table is not None:
+                    values = {k: v for k, v in mapped.items() if k not in newer}
+                    if newer:
+                        values.pop("updated_at", None)  # the newer WMS edit dates the row
+                    connection.execute(self.header.update().where(self.header.c.id == row_id).values(**values))
+                    if self.lines_table is not None and LINES not in newer:
                         connection.execute(self.lines_table.delete().where(self.lines_table.c.header_id == row_id))
                         if lines:
                             connection.execute(self.lines_table.insert(),
                                                [{**line, "header_id": row_id} for line in lines])
+                    elif self.lines_table is not None:
+                        self._merge_newer_lines(connection, row_id, sent_lines, read_lines or [], lines)
                 write_snapshot(connection, self.entity.name, self.mapping, mapped, lines, now)
+            link_changes(connection, self.entity.name, row_id, record["id"])
 
-    def _name_new_lines(self, connection: sa.Connection, sent: list[dict] | None, answered: list[dict]) -> None:
-        """Lines sent as new get the ids QuickBooks gave them (it answers the lines in the order sent)."""
+    def _name_new_lines(self, connection: sa.Connection, sent: list[dict] | None,
+                        answered: list[dict]) -> dict[int, str]:
+        """Lines sent as new get the ids QuickBooks gave them (it answers the lines in the order sent);
+        returns WMS line row id -> QuickBooks line id."""
+        named: dict[int, str] = {}
         if self.lines_table is None or not sent or len(sent) != len(answered):
-            return
+            return named
         for line, made in zip(sent, answered, strict=True):
             if line.get(LINE_ID) is None and line.get("id") is not None:
                 connection.execute(self.lines_table.update().where(
                     self.lines_table.c.id == line["id"], self.lines_table.c.qbd_line_id.is_(None)).values(
                     qbd_line_id=made[LINE_ID]))
+                named[line["id"]] = made[LINE_ID]
+        return named
+
+    def _merge_newer_lines(self, connection: sa.Connection, row_id: int, sent: list[dict] | None,
+                           read: list[dict], answered: list[dict]) -> None:
+        """The WMS changed lines while the push was in flight: keep those changes, take the rest from QuickBooks."""
+        named = self._name_new_lines(connection, sent, answered)
+        read = [{**line, LINE_ID: named.get(line.get("id"), line.get(LINE_ID))} for line in read]
+        current = [r._asdict() for r in connection.execute(sa.select(self.lines_table).where(
+            self.lines_table.c.header_id == row_id).order_by(self.lines_table.c.line_number))]
+        merged = keep_newer_lines(self.entity, self.mapping, read, current, answered)
+        connection.execute(self.lines_table.delete().where(self.lines_table.c.header_id == row_id))
+        if merged:
+            connection.execute(self.lines_table.insert(), [
+                {**{k: v for k, v in line.items() if k not in ("id", "header_id")}, "header_id": row_id,
+                 "line_number": number} for number, line in enumerate(merged, start=1)])
 
     def _record_conflicts(self, row_id: int, qbd_id: str, decisions) -> None:
         with self.engine.begin() as connection:
@@ -411,6 +446,7 @@ class Pusher:
             deletes.mark_deleted(connection, self.entity.name, {row["qbd_id"]: now}, run_id=self.settings.run_id,
                                  now=now, source="found missing when pushing a WMS edit")
         self.stats.conflicts += 1
+        self._after_transaction({}, self._read(row["id"]).lines)  # the delete moved its items' stock figures
         return skipped(deletes.reason("found missing when pushing a WMS edit"))
 
     # create ---------------------------------------------------------------------------------
@@ -420,23 +456,33 @@ class Pusher:
         return row.get("external_id") or str(uuid.uuid5(
             IDENTITY_NAMESPACE, f"{self.conductor.end_user_id}:{self.entity.name}:{row['id']}"))
 
-    def _find_existing(self, qbd: QbdResource, row: dict, body: dict) -> dict | None:
-        """The record a previous attempt may already have created (unknown outcome)."""
-        if qbd.kind == "list":
-            name = body.get("name")
-            if row.get("parent_qbd_id") and row.get("parent_name"):
-                name = f"{row['parent_name']}:{name}"
-            query = {"nameFrom": name, "nameTo": name, "limit": 10}
-            if qbd.path != "vendors":
-                query["status"] = "all"
-            key = "name" if qbd.path == "vendors" else "fullName"
-            match = lambda r: (r.get(key) or "").lower() == name.lower()  # noqa: E731
-        else:
-            query = {"transactionDateFrom": body["transactionDate"], "transactionDateTo": body["transactionDate"]}
-            if qbd.paginated:
-                query["limit"] = 150
-            external = body["externalId"]
-            match = lambda r: r.get("externalId") == external  # noqa: E731
+    def _find_existing(self, qbd: QbdResource, row: dict, body: dict,
+                       since: datetime | None = None) -> dict | None:
+        """The record a previous attempt may already have created (unknown outcome).
+
+        A list object is found by its unique name (which also finds one QuickBooks already had). A
+        transaction is found by its `externalId` among those of its date, then, should the WMS have
+        changed the date since, among those QuickBooks changed after `since` (a day of clock skew spared).
+        """
+        if qbd.kind != "list":
+            found = self._search(qbd, {"transactionDateFrom": body["transactionDate"],
+                                       "transactionDateTo": body["transactionDate"]},
+                                 lambda r: r.get("externalId") == body["externalId"])
+            if found is None and since is not None:
+                after = (since - timedelta(days=1)).isoformat(timespec="seconds")
+                found = self._search(qbd, {"updatedAfter": after}, lambda r: r.get("externalId") == body["externalId"])
+            return found
+        name = body.get("name")
+        if row.get("parent_qbd_id") and row.get("parent_name"):
+            name = f"{row['parent_name']}:{name}"
+        key = "name" if qbd.path == "vendors" else "fullName"
+        return self._search(qbd, {"nameFrom": name, "nameTo": name, "status": "all"},
+                            lambda r: (r.get(key) or "").lower() == name.lower())
+
+    def _search(self, qbd: QbdResource, query: dict, match) -> dict | None:
+        """The first record of a listing that `match`es (every page read until found)."""
+        if qbd.paginated:
+            query = {**query, "limit": 150}
         cursor = None
         while True:
             params = {**query, "cursor": cursor} if cursor else query
@@ -450,7 +496,8 @@ class Pusher:
 
     def _create(self, row: dict, lines: list[dict], qbd: QbdResource, changes: list, newest_change: int) -> Outcome:
         fields = [c.name for c in self.mapping.columns if not c.readonly]
-        body = header_body(self.mapping, qbd, row, fields, create=True, qbd_record=None)
+        unsent: list[Unsent] = []
+        body = header_body(self.mapping, qbd, row, fields, create=True, qbd_record=None, unsent=unsent)
         if self.mapping.lines is not None:
             body["lines"] = lines_body(self.mapping, qbd, lines, create=True)
         identity = self._identity(row, qbd)
@@ -459,29 +506,37 @@ class Pusher:
         if self.settings.dry_run:
             self._plan(row["id"], None, "create", body=body)
             return PLANNED
-        if identity and row.get("external_id") != identity:
+        since = min(c.changed_at for c in changes)
+        earlier_attempt = identity is None or row.get("external_id") == identity
+        if identity and not earlier_attempt:
             with self.engine.begin() as connection, sync_writer(connection):  # the identity survives retries
                 connection.execute(self.header.update().where(self.header.c.id == row["id"]).values(
                     external_id=identity))
-        record = self._find_existing(qbd, row, body)
+        # A transaction no attempt has sent cannot exist yet; a list object's name may be taken already.
+        record = self._find_existing(qbd, row, body, since) if earlier_attempt else None
         if record is not None:
             return self._adopt(row, lines, qbd, record, changes, newest_change)
         sent_at = utcnow()
         try:
             record = self._call("post", f"/quickbooks-desktop/{qbd.path}", body)
         except Transient:
-            record = self._find_existing(qbd, row, body)  # did it commit before the answer was lost?
+            record = self._find_existing(qbd, row, body, since)  # did it commit before the answer was lost?
             if record is None:
                 raise
             return self._adopt(row, lines, qbd, record, changes, newest_change)
-        self._store(qbd, record, row["id"], newest_change, sent_at, sent_lines=lines)
+        self._store(qbd, record, row["id"], newest_change, sent_at, sent_lines=lines, read_lines=lines)
         self.stats.created += 1
+        if unsent:
+            self._record_conflicts(row["id"], record["id"], [
+                u.decision(comparable(self.mapping, row, lines), {}) for u in unsent])
         return PUSHED
 
-    def _after_transaction(self, record: dict) -> None:
-        """Posting an adjustment or an order moves stock figures that only QuickBooks computes."""
+    def _after_transaction(self, record: dict, wms_lines: list[dict] | None = None) -> None:
+        """Posting an adjustment or an order moves stock figures that only QuickBooks computes: for the
+        items on its lines now, and on lines it had before (a removed line, a changed item)."""
         if self.mapping.lines is not None and self.entity.name != "invoices":
-            refresh_stock(self.conductor, self.engine, item_ids_in([record]))
+            before = {ln.get("item_qbd_id") for ln in wms_lines or [] if ln.get("item_qbd_id")}
+            refresh_stock(self.conductor, self.engine, item_ids_in([record]) | before)
 
     def _adopt(self, row: dict, lines: list[dict], qbd: QbdResource, record: dict, changes: list,
                newest_change: int) -> Outcome:
@@ -503,6 +558,7 @@ class Pusher:
             connection.execute(self.header.update().where(self.header.c.id == row["id"]).values(
                 qbd_id=record["id"], qbd_revision_number=record["revisionNumber"],
                 qbd_updated_at=parse_instant(record["updatedAt"])))
+            link_changes(connection, self.entity.name, row["id"], record["id"])
             if paired:
                 for line, made in zip(lines, qbd_lines, strict=True):
                     connection.execute(self.lines_table.update().where(self.lines_table.c.id == line["id"]).values(
@@ -518,8 +574,9 @@ class Pusher:
     # update ---------------------------------------------------------------------------------
     def _update(self, row: dict, lines: list[dict], qbd: QbdResource, changes: list, newest_change: int,
                 base: dict | None = None) -> Outcome:
-        wms_view = comparable(self.mapping, row, lines)
         times = field_times(changes)
+        unconfirmed: list[dict] = []  # lines sent as new by an attempt whose answer was lost
+        problem: Exception | None = None
         for _attempt in range(self.settings.max_revision_retries + 1):
             read_at = utcnow()
             record = self._retrieve(qbd, row["qbd_id"])
@@ -530,57 +587,105 @@ class Pusher:
             agreed = base
             with self.engine.connect() as connection:
                 if agreed is None:
-                    agreed = read_snapshots(connection, self.entity.name, [row["qbd_id"]]).get(row["qbd_id"])
+                    raw = read_snapshots(connection, self.entity.name, [row["qbd_id"]]).get(row["qbd_id"])
+                    if sent_lines_pending(connection, self.entity.name, [row["qbd_id"]]):
+                        lines = self._pair_new_lines(lines, qbd_lines, raw)  # an unanswered push sent them
+                    agreed = read_agreed(connection, self.entity.name, {row["qbd_id"]: qbd_view}).get(row["qbd_id"])
+                elif unconfirmed:
+                    lines = self._pair_new_lines(lines, qbd_lines, agreed)
                 prior = prior_decisions(connection, self.entity.name, [row["qbd_id"]]).get(row["qbd_id"], {})
+            wms_view = comparable(self.mapping, row, lines)
             if agreed is None:
                 agreed = inferred_base(wms_view, qbd_view, changed_fields(changes),
                                        qbd_moved=row.get("qbd_revision_number") != record.get("revisionNumber"))
             result = merge(self.entity, self.mapping, agreed, wms_view, qbd_view, times=times,
                            wms_time=row.get("updated_at"), qbd_time=parse_instant(record["updatedAt"]), prior=prior)
+            unsent: list[Unsent] = []
             body = header_body(self.mapping, qbd, row, result.to_qbd(qbd_view, wms_view), create=False,
-                               qbd_record=record)
+                               qbd_record=record, unsent=unsent)
             sent_lines = None
             if result.lines_to_qbd(wms_view, qbd_view):
                 sent_lines = typed_lines(result.lines, lines, qbd_lines)
-                body["lines"] = lines_body(self.mapping, qbd, sent_lines, create=False)
+                body["lines"] = lines_body(self.mapping, qbd, sent_lines, create=False, current=qbd_lines,
+                                           unsent=unsent)
             if self.settings.dry_run:
                 self._plan(row["id"], row["qbd_id"], "update" if body else "none", body=body, decisions=[
                     {"field": d.field, "wms": d.wms, "qbd": d.qbd, "agreed": d.base, "winner": d.winner,
-                     "rule": d.rule} for d in result.decisions])
+                     "rule": d.rule} for d in result.decisions], unsent=[u.field for u in unsent])
                 return PLANNED
             if body:
                 body["revisionNumber"] = record["revisionNumber"]
+                sent_fields = [f for f in result.to_qbd(qbd_view, wms_view) if f not in {u.field for u in unsent}]
+                self._intend(row["qbd_id"], push_intent(result, wms_view, qbd_view, sent_fields, bool(sent_lines)))
                 read_at = utcnow()
                 try:
                     record = self._call("post", f"/quickbooks-desktop/{qbd.path}/{row['qbd_id']}", body)
                 except Rejected as exc:
+                    self._intend(row["qbd_id"], None)  # refused: nothing of it reached QuickBooks
                     if exc.stale:
+                        problem = exc
                         continue  # edited in QuickBooks since we read it: merge again
-                    if exc.not_found:
+                    if exc.not_found and self._retrieve(qbd, row["qbd_id"]) is None:
                         return self._gone(row)
-                    raise
-                except Transient:
+                    raise  # a reference (an item, a line id) QuickBooks does not have
+                except Transient as exc:
+                    problem = exc
+                    unconfirmed = [ln for ln in sent_lines or [] if ln.get(LINE_ID) is None]
                     continue  # maybe applied: the next read and merge will tell
                 self.stats.updated += 1
-            self._record_conflicts(row["id"], row["qbd_id"], result.decisions)
-            self._store(qbd, record, row["id"], newest_change, read_at, sent_lines)
+            self._record_conflicts(row["id"], row["qbd_id"], [*result.decisions, *(
+                u.decision(wms_view, qbd_view) for u in unsent)])
+            self._store(qbd, record, row["id"], newest_change, read_at, sent_lines, lines, qbd_lines)
             return PUSHED
+        if isinstance(problem, Transient):
+            raise Transient(f"{qbd.type_name} {row['qbd_id']}: {problem}")
         raise Transient(f"{qbd.type_name} {row['qbd_id']} kept changing in QuickBooks; will merge again later")
+
+    def _pair_new_lines(self, lines: list[dict], qbd_lines: list[dict], agreed: dict | None) -> list[dict]:
+        """Lines the WMS added that an earlier push sent without its answer coming back: link them to the
+        QuickBooks lines it made (see `merge.pair_new_lines`), so they are not added a second time."""
+        if self.lines_table is None or all(line.get(LINE_ID) for line in lines):
+            return lines
+        known = {ln.get(LINE_ID) for ln in lines} | {ln.get(LINE_ID) for ln in (agreed or {}).get(LINES) or []}
+        paired = pair_new_lines(lines, qbd_lines, known, [c.name for c in self.mapping.lines.columns
+                                                          if not c.readonly])
+        if not paired:
+            return lines
+        with self.engine.begin() as connection, sync_writer(connection):
+            for index, line_id in paired.items():
+                connection.execute(self.lines_table.update().where(
+                    self.lines_table.c.id == lines[index]["id"]).values(qbd_line_id=line_id))
+        return [{**line, LINE_ID: paired[i]} if i in paired else line for i, line in enumerate(lines)]
+
+    def _intend(self, qbd_id: str, intent: dict | None) -> None:
+        with self.engine.begin() as connection:
+            record_intent(connection, self.entity.name, qbd_id, intent)
 
     # delete ---------------------------------------------------------------------------------
     def _delete(self, row_id: int, qbd_id: str) -> Outcome:
-        qbd = resources_of(self.entity.name)[0]
-        if self.mapping.has_item_type:
-            for candidate in resources_of(self.entity.name):
-                if self._retrieve(candidate, qbd_id) is not None:
-                    qbd = candidate
-                    break
+        """Deactivate a list object, delete a transaction. If QuickBooks changed the record since the
+        two sides last agreed, the WMS's delete still stands and the lost edit is recorded as a conflict."""
+        qbd, record = resources_of(self.entity.name)[0], None
+        for candidate in resources_of(self.entity.name):
+            record = self._retrieve(candidate, qbd_id)
+            if record is not None or not self.mapping.has_item_type:
+                qbd = candidate
+                break
         if self.settings.dry_run:
             self._plan(row_id, qbd_id, "deactivate" if qbd.kind == "list" else "delete")
             return PLANNED
+        with self.engine.connect() as connection:
+            agreed, data = connection.execute(sa.select(
+                sync_snapshots.c.qbd_revision_number, sync_snapshots.c.data).where(
+                sync_snapshots.c.entity == self.entity.name, sync_snapshots.c.qbd_id == qbd_id)).one_or_none() \
+                or (None, None)
+        # The WMS row and its lines are gone; the agreed version still names the items it held.
+        agreed_lines = json.loads(data).get(LINES, []) if data else []
+        if record is not None and agreed is not None and record["revisionNumber"] != agreed:
+            self._record_conflicts(row_id, qbd_id, [Decision(
+                deletes.FIELD, "deleted", "edited since the last sync", None, "wms", "deleted_in_wms")])
         if qbd.kind == "list":  # list objects cannot be deleted through the API: make them inactive
             for _attempt in range(self.settings.max_revision_retries + 1):
-                record = self._retrieve(qbd, qbd_id)
                 if record is None or record.get("isActive") is False:
                     break
                 try:
@@ -590,11 +695,13 @@ class Pusher:
                 except Rejected as exc:
                     if not exc.stale:
                         raise
+                record = self._retrieve(qbd, qbd_id)
             else:
                 raise Transient(f"{qbd_id} kept changing in QuickBooks")
-        elif (existing := self._retrieve(qbd, qbd_id)) is not None:
-            self._call("delete", f"/quickbooks-desktop/{qbd.path}/{qbd_id}")
-            self._after_transaction(existing)
+        else:
+            if record is not None:
+                self._call("delete", f"/quickbooks-desktop/{qbd.path}/{qbd_id}")
+            self._after_transaction(record or {}, agreed_lines)
         with self.engine.begin() as connection:
             connection.execute(sync_snapshots.delete().where(sync_snapshots.c.entity == self.entity.name,
                                                              sync_snapshots.c.qbd_id == qbd_id))

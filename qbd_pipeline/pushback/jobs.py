@@ -81,14 +81,14 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
             raise
         offline = "QuickBooks Desktop is offline (INTEGRATION_CONNECTION_ERROR); the remaining changes stay " \
                   "pending for a later run"
-        ledger.close_run(engine, row_id, "failed" if stats.offline else ("partial" if stats.failed else "success"),
-                         offline if stats.offline else None, **_counts(stats))
+        status = "failed" if stats.offline else ("partial" if stats.failed or stats.gave_up else "success")
+        ledger.close_run(engine, row_id, status, offline if stats.offline else None, **_counts(stats))
         for entry in stats.plan:
             context.log.info(f"planned {entry['action']} {entity.name} row {entry['row_id']}: {entry}")
         for error in stats.errors:
             context.log.error(f"{entity.name} row {error['row_id']}: {error['error']}")
         summary = {k: getattr(stats, k) for k in ("pushed", "created", "updated", "deleted", "skipped", "failed",
-                                                  "retry_later", "conflicts")}
+                                                  "retry_later", "gave_up", "conflicts")}
         if stats.offline:
             raise dg.Failure(description=offline, allow_retries=False, metadata=summary)
         return dg.Output({**summary, "plan": stats.plan, "errors": stats.errors}, metadata={

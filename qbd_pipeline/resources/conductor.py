@@ -6,6 +6,7 @@ retried create can duplicate a record and a retried cursor request silently skip
 
 
 import os
+import threading
 
 import conductor
 import dagster as dg
@@ -14,6 +15,8 @@ from pydantic import Field
 from ..settings import END_USER_VAR
 
 SECRET_KEY_VAR = "CONDUCTOR_SECRET_KEY"
+_CLIENTS: dict[tuple, conductor.Conductor] = {}
+_CLIENTS_LOCK = threading.Lock()
 BASE_URL_VAR = "CONDUCTOR_BASE_URL"
 
 
@@ -49,15 +52,21 @@ class ConductorResource(dg.ConfigurableResource):
                 raise MissingSetting(variable, what)
 
     def client(self, *, retries: bool = True) -> conductor.Conductor:
-        """An SDK client; `retries=False` for writes and cursor pages (never replay those)."""
+        """An SDK client; `retries=False` for writes and cursor pages (never replay those).
+
+        Clients are shared per configuration within the process: building one costs more than a
+        request (TLS set-up), and one keeps its connections alive between requests.
+        """
         self.require()
-        return conductor.Conductor(
-            api_key=self.secret_key,
-            base_url=self.base_url or None,
-            timeout=self.timeout_seconds,
-            max_retries=self.read_max_retries if retries else 0,
-            _strict_response_validation=self.strict_responses,
-        )
+        key = (self.secret_key, self.base_url or None, self.timeout_seconds,
+               self.read_max_retries if retries else 0, self.strict_responses)
+        with _CLIENTS_LOCK:
+            client = _CLIENTS.get(key)
+            if client is None:
+                client = _CLIENTS[key] = conductor.Conductor(
+                    api_key=self.secret_key, base_url=self.base_url or None, timeout=self.timeout_seconds,
+                    max_retries=key[3], _strict_response_validation=self.strict_responses)
+        return client
 
     def health_check(self, timeout_seconds: float | None = None) -> float:
         """Round-trip QuickBooks Desktop once; returns the check's duration in milliseconds.

@@ -30,3 +30,47 @@ def deleted_in_wms(connection: sa.Connection, entity: str, qbd_ids: list[str]) -
 
 def changed_fields(changes: list) -> set[str]:
     return {f for c in changes for f in (c.changed_fields or "").split(",") if f}
+
+
+class _AllFields(frozenset):
+    """A newer insert or delete, or an update naming no fields: treat every field as changed."""
+
+
+ALL_FIELDS = _AllFields({"*"})
+
+
+def newer_fields(connection: sa.Connection, entity: str, row_id: int, after_change: int) -> set[str]:
+    """The fields (and `lines`) the WMS changed in changes newer than `after_change`."""
+    rows = connection.execute(sa.select(wms_changes.c.operation, wms_changes.c.changed_fields).where(
+        wms_changes.c.entity == entity, wms_changes.c.row_id == row_id, wms_changes.c.id > after_change)).all()
+    fields: set[str] = set()
+    for operation, names in rows:
+        if operation != "update" or not names:
+            return ALL_FIELDS
+        fields.update(f for f in names.split(",") if f)
+    return fields
+
+
+def link_changes(connection: sa.Connection, entity: str, row_id: int, qbd_id: str) -> None:
+    """Change rows recorded before the row had its QuickBooks id (a create in flight) get it now."""
+    connection.execute(wms_changes.update().where(
+        wms_changes.c.entity == entity, wms_changes.c.row_id == row_id, wms_changes.c.qbd_id.is_(None)).values(
+        qbd_id=qbd_id))
+
+
+def lock_record(connection: sa.Connection, header: sa.Table, lines: sa.Table | None, row_ids: list[int] | None = None,
+                *, qbd_ids: list[str] | None = None) -> None:
+    """Hold WMS writers of these records (header and lines) off until this transaction ends.
+
+    PostgreSQL: the header rows and their lines `FOR UPDATE` (a lock on the header alone does not stop
+    an UPDATE or DELETE of a line). SQLite: its one write lock, taken before anything is read.
+    """
+    if connection.dialect.name != "postgresql":
+        connection.exec_driver_sql("UPDATE sync_context SET sync_writer = sync_writer WHERE id = 1")
+        return
+    where = header.c.id.in_(row_ids) if row_ids is not None else header.c.qbd_id.in_(qbd_ids or [])
+    ids = connection.execute(
+        sa.select(header.c.id).where(where).order_by(header.c.id).with_for_update()).scalars().all()
+    if lines is not None and ids:
+        connection.execute(sa.select(lines.c.id).where(lines.c.header_id.in_(ids)).order_by(lines.c.id)
+                           .with_for_update())

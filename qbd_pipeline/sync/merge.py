@@ -313,3 +313,83 @@ def adopted_base(wms: dict, qbd: dict) -> dict:
         else:
             base[LINES] = qbd[LINES]
     return base
+
+
+def keep_newer_lines(entity: Entity, mapping: EntityMapping, read: list[dict], current: list[dict],
+                     answered: list[dict]) -> list[dict]:
+    """The lines to store after a push whose record the WMS edited while the request was in flight.
+
+    A three-way merge with the lines as the push read them as the base: what the WMS changed since
+    (an edited, added or removed line) keeps the WMS's version, everything else takes QuickBooks'
+    answer. Returns column values (not views), line numbers and row ids left to the caller.
+    """
+    from dataclasses import replace
+
+    newer_wins = replace(entity, conflict_rule="wms_wins")
+    base, wms, qbd = (comparable(mapping, {}, lines) for lines in (read, current, answered))
+    result = merge(newer_wins, mapping, base, wms, qbd)
+    return typed_lines(result.lines or [], current, answered)
+
+
+def pair_new_lines(wms_lines: list[dict], qbd_lines: list[dict], known: set, fields: list[str]) -> dict[int, str]:
+    """Lines the WMS added (no QuickBooks id) that QuickBooks has already: an earlier push sent them but
+    its answer never came back. Each takes the first unknown QuickBooks line with the same values where
+    the WMS gave one; returns WMS line position -> QuickBooks line id."""
+    spare = [q for q in qbd_lines if q.get(LINE_ID) not in known]
+    paired: dict[int, str] = {}
+    for index, line in enumerate(wms_lines):
+        if line.get(LINE_ID) is not None:
+            continue
+        match = next((q for q in spare if all(
+            line.get(f) is None or canon(line.get(f)) == canon(q.get(f)) for f in fields)), None)
+        if match is not None:
+            spare.remove(match)
+            paired[index] = match[LINE_ID]
+    return paired
+
+
+def push_intent(result: Merge, wms: dict, qbd: dict, fields: list[str], lines_sent: bool) -> dict:
+    """What a push is about to make QuickBooks hold: the header fields it sends, and per sent line the
+    values the WMS gave it. Written before the request, so a run that dies before storing the answer
+    leaves a trace the next merge can recognise."""
+    intent: dict = {"fields": {f: wms[f] for f in fields}, "lines": None}
+    if lines_sent and result.lines is not None:
+        intent["lines"] = [
+            {"id": qbd[LINES][line.qbd_index].get(LINE_ID) if line.qbd_index is not None else None,
+             "fields": {f: wms[LINES][line.wms_index].get(f) for f, side in line.sources.items() if side == "wms"}}
+            for line in result.lines]
+    return intent
+
+
+def apply_intent(base: dict | None, intent: dict | None, qbd: dict) -> dict | None:
+    """The agreed version, counting a push whose answer was never stored: where QuickBooks now holds
+    exactly what that push sent, the two sides agree on it (it is not a QuickBooks edit)."""
+    if base is None or not intent:
+        return base
+    agreed = dict(base)
+    for name, value in intent["fields"].items():
+        if qbd.get(name) == value:
+            agreed[name] = value
+    if intent.get("lines") is None or base.get(LINES) is None or not all(b.get(LINE_ID) for b in base[LINES]):
+        return agreed
+    base_by_id = {b[LINE_ID]: b for b in base[LINES]}
+    qbd_by_id = {q.get(LINE_ID): q for q in qbd[LINES]}
+    sent_ids = {line["id"] for line in intent["lines"] if line["id"]}
+    spare = [q for q in qbd[LINES] if q.get(LINE_ID) not in base_by_id and q.get(LINE_ID) not in sent_ids]
+    lines = []
+    for line in intent["lines"]:
+        sent = line["fields"]
+        if line["id"]:
+            q = qbd_by_id.get(line["id"])
+            if q is not None and all(q.get(f) == v for f, v in sent.items()):
+                lines.append({**base_by_id.get(line["id"], q), **sent})
+            elif line["id"] in base_by_id:
+                lines.append(base_by_id[line["id"]])
+        else:
+            q = next((q for q in spare if all(q.get(f) == v for f, v in sent.items() if v is not None)), None)
+            if q is not None:
+                spare.remove(q)
+                lines.append(q)
+    lines += [b for line_id, b in base_by_id.items() if line_id not in sent_ids and line_id in qbd_by_id]
+    agreed[LINES] = lines
+    return agreed

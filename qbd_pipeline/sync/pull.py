@@ -115,7 +115,7 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
                         _confirm_seen(connection, header, batch, listing_started)
                 result.totals.add(batch_stats)
                 if qbd.kind == "transaction":
-                    touched_items |= item_ids_in(batch)
+                    touched_items |= item_ids_in(batch) | batch_stats.replaced_items
         on_progress(f"{qbd.path}: {stats.fetched} fetched in {stats.requests} request(s)")
     if reconcile:
         _mark_unlisted(engine, entity, run_id, listing_started, result)

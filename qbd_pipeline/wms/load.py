@@ -15,14 +15,14 @@ import pydantic
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..entities import ENTITIES_BY_NAME, QbdResource
-from ..sync.changes import changed_fields, deleted_in_wms, open_changes
+from ..entities import ENTITIES_BY_NAME, QbdResource, resources_of
+from ..sync.changes import changed_fields, deleted_in_wms, link_changes, lock_record, open_changes
 from ..sync.conflicts import conflict_rows, prior_decisions
 from ..sync.conflicts import record as record_conflicts
-from ..sync.merge import comparable, field_times, inferred_base, merge, typed_lines
+from ..sync.merge import adopted_base, comparable, field_times, inferred_base, merge, pair_new_lines, typed_lines
 from .mapping import Col, EntityMapping
-from .schema import TABLES, sync_errors, utcnow
-from .snapshots import read_snapshots, upsert_snapshots
+from .schema import SCALE, TABLES, sync_errors, utcnow
+from .snapshots import read_agreed, read_snapshots, sent_lines_pending, upsert_snapshots
 from .triggers import sync_writer
 
 
@@ -46,6 +46,8 @@ class LoadStats:
     unchanged: int = 0
     failed: int = 0
     errors: list[RecordError] = field(default_factory=list)
+    # Items on the lines a load replaced: QuickBooks' stock figures moved for them too (a removed line).
+    replaced_items: set[str] = field(default_factory=set)
 
     def add(self, other: "LoadStats") -> None:
         self.inserted += other.inserted
@@ -53,6 +55,7 @@ class LoadStats:
         self.unchanged += other.unchanged
         self.failed += other.failed
         self.errors.extend(other.errors)
+        self.replaced_items |= other.replaced_items
 
 
 def parse_instant(text: str) -> datetime:
@@ -89,12 +92,18 @@ def convert(column: Col, raw):
             return raw
         if column.kind == "int":
             return int(raw)
-        if column.kind in ("money", "quantity", "percent"):
+        if column.kind in SCALE:
             if isinstance(raw, bool):
                 raise MappingError(column.name, f"expected a number, got {raw!r}")
+            scale = SCALE[column.kind]
+            if isinstance(raw, float) and abs(raw - round(raw, scale)) < 1e-9:
+                raw = round(raw, scale)  # binary floating-point noise (JSON numbers), not a real decimal place
             value = Decimal(str(raw))
             if not value.is_finite():
                 raise MappingError(column.name, f"not a finite number: {raw!r}")
+            if -value.normalize().as_tuple().exponent > scale:
+                raise MappingError(column.name, f"{raw!r} has more than the {scale} decimal places "
+                                                "the column keeps (it would be rounded)")
             return value
         if column.kind == "date":
             return date.fromisoformat(str(raw))
@@ -241,17 +250,18 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
 
     # Lock first, then look: a WMS edit committed while this batch is being written must either be
     # seen as pending (and merged) or wait for this transaction; it can never be overwritten unseen.
-    if connection.dialect.name == "postgresql":
-        connection.execute(sa.select(header.c.id).where(header.c.qbd_id.in_(list(mapped))).with_for_update())
-    else:
-        connection.exec_driver_sql("UPDATE sync_context SET sync_writer = sync_writer WHERE id = 1")
+    lock_record(connection, header, lines_table, qbd_ids=list(mapped))
+    if ENTITIES_BY_NAME[mapping.entity].direction == "both":
+        link_unsynced(connection, mapping, header, lines_table, mapped)
     existing = {
         r.qbd_id: r for r in connection.execute(
             sa.select(header.c.qbd_id, header.c.qbd_revision_number, header.c.qbd_read_at, header.c.qbd_deleted_at)
             .where(header.c.qbd_id.in_(list(mapped))))
     }
     one_way = ENTITIES_BY_NAME[mapping.entity].direction == "qbd_to_wms"
-    removed = set() if one_way else deleted_in_wms(connection, mapping.entity, list(mapped))
+    # A row deleted in the WMS is never brought back, unless a WMS row holds the record again (re-created
+    # by name in the WMS and linked to it by the push).
+    removed = set() if one_way else deleted_in_wms(connection, mapping.entity, list(mapped)) - set(existing)
     changed: list[dict] = []
     for qbd_id, (row, _lines) in mapped.items():
         old = existing.get(qbd_id)
@@ -274,13 +284,53 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
     pending = open_changes(connection, mapping.entity, [r["qbd_id"] for r in changed])
     if one_way:
         pending = {}  # QuickBooks is the only source: its version replaces WMS edits
+    # QuickBooks' version is the new agreed base, also where a WMS edit is pending on top of it: the
+    # edit then shows as the WMS's own change, and a later QuickBooks edit as QuickBooks' own.
+    agreed = [(dict(r), lines_of[r["qbd_id"]]) for r in changed]
     if pending:
         merge_pending(connection, mapping, header, lines_table, changed, lines_of, pending, run_id, now)
     with sync_writer(connection):  # the pull's writes are not WMS changes: no echo to QuickBooks
-        _write(connection, header, lines_table, changed, lines_of)
-        upsert_snapshots(connection, mapping.entity, mapping,
-                         [(r, lines_of[r["qbd_id"]]) for r in changed if r["qbd_id"] not in pending], now)
+        stats.replaced_items = _write(connection, header, lines_table, changed, lines_of)
+        upsert_snapshots(connection, mapping.entity, mapping, agreed, now)
     return stats
+
+
+def link_unsynced(connection: sa.Connection, mapping: EntityMapping, header: sa.Table, lines_table: sa.Table | None,
+                  mapped: dict[str, tuple[dict, list[dict]]]) -> None:
+    """A record the WMS made whose create answer was lost is linked, never inserted a second time.
+
+    A pulled record not yet in the WMS is matched to a WMS row without a QuickBooks id by the create's
+    identity: a transaction's `externalId`, a list object's unique (full) name. The row gets the
+    QuickBooks id (its lines the line ids, in order) and is then merged as any record with a pending edit.
+    """
+    unsynced = connection.execute(sa.select(header.c.id).where(header.c.qbd_id.is_(None)).limit(1)).first()
+    if unsynced is None:  # the common case, a full load included: nothing to look for
+        return
+    resource = resources_of(mapping.entity)[0]
+    key = "external_id" if resource.kind == "transaction" else ("full_name" if resource.full_names else "name")
+    known = set(connection.execute(sa.select(header.c.qbd_id).where(header.c.qbd_id.in_(list(mapped)))).scalars())
+    wanted = {}
+    for qbd_id, (row, _lines) in mapped.items():
+        if qbd_id not in known and row.get(key):
+            wanted[str(row[key]).lower()] = qbd_id
+    if not wanted:
+        return
+    rows = connection.execute(sa.select(header.c.id, header.c[key]).where(
+        header.c.qbd_id.is_(None), sa.func.lower(header.c[key]).in_(list(wanted)))).all()
+    for row_id, value in rows:
+        qbd_id = wanted.pop(str(value).lower(), None)
+        if qbd_id is None:
+            continue  # two unsynced rows of one name: the push reports the second
+        with sync_writer(connection):
+            connection.execute(header.update().where(header.c.id == row_id).values(qbd_id=qbd_id))
+            own = [] if lines_table is None else connection.execute(sa.select(lines_table.c.id).where(
+                lines_table.c.header_id == row_id).order_by(lines_table.c.line_number)).scalars().all()
+            answered = mapped[qbd_id][1]
+            if own and len(own) == len(answered):
+                for line_id, line in zip(own, answered, strict=True):
+                    connection.execute(lines_table.update().where(lines_table.c.id == line_id).values(
+                        qbd_line_id=line["qbd_line_id"]))
+        link_changes(connection, mapping.entity, row_id, qbd_id)
 
 
 def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.Table, lines_table: sa.Table | None,
@@ -299,7 +349,10 @@ def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.
         for line in connection.execute(sa.select(lines_table).where(lines_table.c.header_id.in_(
                 [r["id"] for r in wms_rows.values()])).order_by(lines_table.c.line_number)):
             wms_lines.setdefault(line.header_id, []).append(line._asdict())
-    bases = read_snapshots(connection, mapping.entity, list(pending))
+    raw_bases = read_snapshots(connection, mapping.entity, list(pending))
+    qbd_views = {r["qbd_id"]: comparable(mapping, r, lines_of[r["qbd_id"]]) for r in changed if r["qbd_id"] in pending}
+    bases = read_agreed(connection, mapping.entity, qbd_views)
+    sent = sent_lines_pending(connection, mapping.entity, list(pending))
     prior = prior_decisions(connection, mapping.entity, list(pending))
     conflicts: list[dict] = []
     for row in changed:
@@ -308,10 +361,15 @@ def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.
         if wms is None or qbd_id not in pending:
             continue
         own_lines = wms_lines.get(wms["id"], [])
+        if qbd_id in sent:
+            own_lines = _link_sent_lines(connection, mapping, lines_table, own_lines, lines_of[qbd_id],
+                                         raw_bases.get(qbd_id))
         wms_view = comparable(mapping, wms, own_lines)
-        qbd_view = comparable(mapping, row, lines_of[qbd_id])
+        qbd_view = qbd_views[qbd_id]
         base = bases.get(qbd_id)
-        if base is None:
+        if base is None and wms["qbd_revision_number"] is None:  # just linked: QuickBooks made it from the WMS's create
+            base = adopted_base(wms_view, qbd_view)
+        elif base is None:
             base = inferred_base(wms_view, qbd_view, changed_fields(pending[qbd_id]),
                                  qbd_moved=wms["qbd_revision_number"] != row["qbd_revision_number"])
         result = merge(entity, mapping, base, wms_view, qbd_view, times=field_times(pending[qbd_id]),
@@ -327,16 +385,35 @@ def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.
     record_conflicts(connection, conflicts)
 
 
+def _link_sent_lines(connection: sa.Connection, mapping: EntityMapping, lines_table: sa.Table | None,
+                     own: list[dict], answered: list[dict], base: dict | None) -> list[dict]:
+    """WMS lines an unanswered push already made in QuickBooks get its line ids (see `pair_new_lines`)."""
+    if lines_table is None or all(line.get("qbd_line_id") for line in own):
+        return own
+    known = {line.get("qbd_line_id") for line in own} | {b.get("qbd_line_id") for b in (base or {}).get("lines") or []}
+    paired = pair_new_lines(own, answered, known, [c.name for c in mapping.lines.columns if not c.readonly])
+    with sync_writer(connection):
+        for index, line_id in paired.items():
+            connection.execute(lines_table.update().where(lines_table.c.id == own[index]["id"]).values(
+                qbd_line_id=line_id))
+    return [{**line, "qbd_line_id": paired[i]} if i in paired else line for i, line in enumerate(own)]
+
+
 _LINE_KEYS = ("id", "header_id")
 
 
 def _write(connection: sa.Connection, header: sa.Table, lines_table: sa.Table | None, changed: list[dict],
-           lines_of: dict[str, list[dict]]) -> None:
+           lines_of: dict[str, list[dict]]) -> set[str]:
+    """Upsert the headers and replace their lines; returns the items the replaced lines named."""
     upsert_rows(connection, header, changed)
     if lines_table is None:
-        return
+        return set()
     ids = dict(connection.execute(
         sa.select(header.c.qbd_id, header.c.id).where(header.c.qbd_id.in_([r["qbd_id"] for r in changed]))).all())
+    replaced = set()
+    if "item_qbd_id" in lines_table.c:
+        replaced = set(connection.execute(sa.select(lines_table.c.item_qbd_id).distinct().where(
+            lines_table.c.header_id.in_(list(ids.values())), lines_table.c.item_qbd_id.is_not(None))).scalars())
     connection.execute(lines_table.delete().where(lines_table.c.header_id.in_(list(ids.values()))))
     new_lines = []
     for row in changed:
@@ -347,6 +424,7 @@ def _write(connection: sa.Connection, header: sa.Table, lines_table: sa.Table | 
             new_lines.append({**values, "header_id": ids[row["qbd_id"]], "line_number": number,
                               "updated_at": line.get("updated_at") or row["updated_at"]})
     insert_rows(connection, lines_table, new_lines)
+    return replaced
 
 
 def record_errors(connection: sa.Connection, run_id: str, entity: str, errors: Iterable[RecordError]) -> None:

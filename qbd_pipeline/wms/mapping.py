@@ -9,7 +9,8 @@ The WMS schema, the pull's mapping and the push-back's reverse mapping are all d
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "bool", "int", "money", "quantity", "percent", "date", "datetime"]
+# money: amounts, 2 decimal places; price: prices, costs and rates, which QuickBooks keeps to 5.
+Kind = Literal["text", "bool", "int", "money", "price", "quantity", "percent", "date", "datetime"]
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,10 @@ ITEMS = EntityMapping("items", "items", (
     text("sales_description", "salesDescription", "salesAndPurchaseDetails.salesDescription",
          "salesOrPurchaseDetails.description", "description"),
     text("purchase_description", "purchaseDescription", "salesAndPurchaseDetails.purchaseDescription"),
-    col("sales_price", "money", "salesPrice", "salesAndPurchaseDetails.salesPrice", "salesOrPurchaseDetails.price"),
+    col("sales_price", "price", "salesPrice", "salesAndPurchaseDetails.salesPrice", "salesOrPurchaseDetails.price"),
     col("price_percent", "percent", "salesOrPurchaseDetails.pricePercentage"),
-    col("purchase_cost", "money", "purchaseCost", "salesAndPurchaseDetails.purchaseCost"),
-    col("average_cost", "money", readonly=True),
+    col("purchase_cost", "price", "purchaseCost", "salesAndPurchaseDetails.purchaseCost"),
+    col("average_cost", "price", readonly=True),
     col("quantity_on_hand", "quantity", readonly=True), col("quantity_on_purchase_order", "quantity", readonly=True),
     col("quantity_on_sales_order", "quantity", readonly=True), col("reorder_point", "quantity"),
     col("maximum_quantity_on_hand", "quantity"),
@@ -122,7 +123,7 @@ ITEMS = EntityMapping("items", "items", (
 
 _ORDER_LINE = (
     *ref("item"), text("description"), col("quantity", "quantity"), text("unit_of_measure", length=31),
-    col("rate", "money"), col("amount", "money", readonly=True), *ref("sales_tax_code"),
+    col("rate", "price"), col("amount", "money", readonly=True), *ref("sales_tax_code"),
 )
 
 SALES_ORDERS = EntityMapping("sales_orders", "sales_orders", (

@@ -47,7 +47,10 @@ def utcnow() -> datetime:
 
 
 _MONEY = sa.Numeric(18, 2)
+_PRICE = sa.Numeric(18, 5)
 _QUANTITY = sa.Numeric(20, 5)
+# Decimal places each numeric kind keeps; a value with more is refused by the mapping, never rounded.
+SCALE = {"money": 2, "price": 5, "quantity": 5, "percent": 5}
 
 
 def sql_type(column: Col) -> sa.types.TypeEngine:
@@ -57,6 +60,7 @@ def sql_type(column: Col) -> sa.types.TypeEngine:
         "bool": sa.Boolean(),
         "int": sa.Integer(),
         "money": _MONEY,
+        "price": _PRICE,
         "quantity": _QUANTITY,
         "percent": sa.Numeric(12, 5),
         "date": sa.Date(),
@@ -193,6 +197,8 @@ sync_snapshots = sa.Table(
     sa.Column("data", sa.Text, nullable=False),  # JSON of the mapped fields both sides last agreed on
     sa.Column("qbd_revision_number", sa.String(32)),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
+    # A push's intent (JSON), written before its request and cleared with the answer it stores.
+    sa.Column("sent", sa.Text),
     sa.UniqueConstraint("entity", "qbd_id", name="uq_sync_snapshots_record"),
 )
 

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..sync.merge import comparable
+from ..sync.merge import apply_intent, comparable
 from .mapping import EntityMapping
 from .schema import sync_snapshots
 
@@ -14,7 +14,7 @@ from .schema import sync_snapshots
 def upsert_snapshots(connection: sa.Connection, entity: str, mapping: EntityMapping,
                      records: list[tuple[dict, list[dict]]], now: datetime) -> None:
     rows = [{"entity": entity, "qbd_id": row["qbd_id"], "qbd_revision_number": row.get("qbd_revision_number"),
-             "data": json.dumps(comparable(mapping, row, lines), sort_keys=True), "updated_at": now}
+             "data": json.dumps(comparable(mapping, row, lines), sort_keys=True), "updated_at": now, "sent": None}
             for row, lines in records]
     if not rows:
         return
@@ -22,7 +22,7 @@ def upsert_snapshots(connection: sa.Connection, entity: str, mapping: EntityMapp
     connection.execute(insert.on_conflict_do_update(
         index_elements=["entity", "qbd_id"],
         set_={"data": insert.excluded.data, "qbd_revision_number": insert.excluded.qbd_revision_number,
-              "updated_at": insert.excluded.updated_at}), rows)
+              "updated_at": insert.excluded.updated_at, "sent": None}), rows)
 
 
 def write_snapshot(connection: sa.Connection, entity: str, mapping: EntityMapping, row: dict, lines: list[dict],
@@ -34,3 +34,27 @@ def read_snapshots(connection: sa.Connection, entity: str, qbd_ids: list[str]) -
     rows = connection.execute(sa.select(sync_snapshots.c.qbd_id, sync_snapshots.c.data).where(
         sync_snapshots.c.entity == entity, sync_snapshots.c.qbd_id.in_(qbd_ids))).all()
     return {qbd_id: json.loads(data) for qbd_id, data in rows}
+
+
+def read_agreed(connection: sa.Connection, entity: str, qbd_views: dict[str, dict]) -> dict[str, dict]:
+    """The agreed versions of records, each counting a push whose answer was never stored (see
+    `merge.apply_intent`); `qbd_views` are QuickBooks' current views of the records."""
+    rows = connection.execute(sa.select(sync_snapshots.c.qbd_id, sync_snapshots.c.data, sync_snapshots.c.sent).where(
+        sync_snapshots.c.entity == entity, sync_snapshots.c.qbd_id.in_(list(qbd_views)))).all()
+    return {qbd_id: apply_intent(json.loads(data), json.loads(sent) if sent else None, qbd_views[qbd_id])
+            for qbd_id, data, sent in rows}
+
+
+def record_intent(connection: sa.Connection, entity: str, qbd_id: str, intent: dict | None) -> None:
+    """Write (or, with None, clear) the intent of the push about to be sent for a record."""
+    connection.execute(sync_snapshots.update().where(
+        sync_snapshots.c.entity == entity, sync_snapshots.c.qbd_id == qbd_id).values(
+        sent=json.dumps(intent, sort_keys=True, default=str) if intent else None))
+
+
+def sent_lines_pending(connection: sa.Connection, entity: str, qbd_ids: list[str]) -> set[str]:
+    """Records whose last push sent lines and stored no answer: their unlinked WMS lines may exist in
+    QuickBooks already."""
+    rows = connection.execute(sa.select(sync_snapshots.c.qbd_id, sync_snapshots.c.sent).where(
+        sync_snapshots.c.entity == entity, sync_snapshots.c.qbd_id.in_(qbd_ids), sync_snapshots.c.sent.is_not(None)))
+    return {qbd_id for qbd_id, sent in rows if json.loads(sent).get("lines") is not None}

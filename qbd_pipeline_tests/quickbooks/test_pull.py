@@ -1,6 +1,7 @@
 """The pull on SQLite and PostgreSQL: full load, incremental windows with lookback, re-runs, faults."""
 
 from datetime import datetime, timezone
+from decimal import Decimal
 
 import dagster as dg
 import pytest
@@ -42,7 +43,7 @@ def test_full_initial_load_equals_quickbooks_field_by_field(server, wms):
         item = connection.execute(sa.select(items).where(items.c.qbd_id == service.id)).one()
         details = service.sales_or_purchase_details or service.sales_and_purchase_details
         price = getattr(details, "price", None) or getattr(details, "sales_price", None)
-        assert (item.item_type, str(item.sales_price)) == ("service", price)
+        assert (item.item_type, item.sales_price) == ("service", Decimal(price))
         header = connection.execute(sa.select(orders).where(orders.c.qbd_id == order.id)).one()
         lines = connection.execute(sa.select(order_lines).where(order_lines.c.header_id == header.id)
                                    .order_by(order_lines.c.line_number)).all()

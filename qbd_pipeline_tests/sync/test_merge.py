@@ -182,3 +182,34 @@ def test_an_adopted_create_takes_quickbooks_defaults_where_the_wms_gave_nothing(
     assert result.to_qbd(qbd, wms) == ["memo"]  # the edit goes; the empty terms never do
     assert result.sources["terms_qbd_id"] == "qbd"
     assert not result.lines_to_qbd(wms, qbd)
+
+
+def test_an_unanswered_push_counts_as_agreed_only_where_quickbooks_holds_what_it_sent():
+    from qbd_pipeline.sync.merge import apply_intent
+
+    mapping = MAPPINGS["vendors"]
+    base = view(mapping, name="V", phone="1", email="a@x", fax="9")
+    intent = {"fields": {"phone": "2", "email": "b@x"}, "lines": None}
+    qbd = view(mapping, name="V", phone="2", email="c@x", fax="8")  # the phone arrived; the email was changed since
+    agreed = apply_intent(base, intent, qbd)
+    assert (agreed["phone"], agreed["email"], agreed["fax"]) == ("2", "a@x", "9")
+    assert apply_intent(base, None, qbd) is base
+
+
+def test_an_unanswered_push_of_lines_agrees_on_the_lines_quickbooks_made_from_it():
+    from qbd_pipeline.sync.merge import apply_intent
+
+    base = view(PO, transaction_date="2026-11-01", lines=[line("L1", quantity=1), line("L2", quantity=2)])
+    intent = {"fields": {}, "lines": [{"id": "L1", "fields": {"quantity": 5}}, {"id": None, "fields": {
+        "item_qbd_id": "ITEM-1", "quantity": 7}}]}  # L1 edited, L2 removed, a line added
+    qbd = view(PO, transaction_date="2026-11-01", lines=[line("L1", quantity=5), line("N9", quantity=7)])
+    agreed = apply_intent(base, intent, qbd)
+    assert sorted((ln["qbd_line_id"], ln["quantity"]) for ln in agreed[LINES]) == [("L1", 5), ("N9", 7)]
+
+
+def test_new_wms_lines_pair_with_the_quickbooks_lines_an_unanswered_push_made():
+    from qbd_pipeline.sync.merge import pair_new_lines
+
+    wms = [line("L1"), line(None, quantity=7), line(None, quantity=8, description="x")]
+    qbd = [line("L1"), line("N1", quantity=8, description="x"), line("N2", quantity=7)]
+    assert pair_new_lines(wms, qbd, {"L1"}, ["item_qbd_id", "quantity", "description"]) == {1: "N2", 2: "N1"}

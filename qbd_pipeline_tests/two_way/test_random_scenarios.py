@@ -201,6 +201,43 @@ class Scenario:
         self.world.doubles.append(DoubleEdit(entity, record["qbd_id"], column, wms_value, qbd_value, winner))
         self.world.log.append(f"double edit {entity} {record['qbd_id']} {column}: {winner} wins")
 
+    def line_change(self) -> None:
+        """A line added or removed on one side (the merge keeps both sides' line edits)."""
+        rng = self.world.rng
+        entity = rng.choice(["sales_orders", "purchase_orders"])
+        record = self.pick(entity)
+        item = self.pick("items", "item_type = 'inventory' AND is_active")
+        if record is None or item is None:
+            return
+        lines = TABLES[entity][1].name
+        if rng.random() < 0.5:
+            if rng.random() < 0.6:
+                self.sql(f"INSERT INTO {lines} (header_id, line_number, item_qbd_id, quantity) "
+                         f"SELECT :h, coalesce(max(line_number), 0) + 1, :i, 3 FROM {lines} WHERE header_id = :h",
+                         h=record["id"], i=item["qbd_id"])
+                self.world.log.append(f"WMS adds a line to {entity} {record['qbd_id']}")
+            else:
+                self.sql(f"DELETE FROM {lines} WHERE header_id = :h AND line_number = (SELECT max(line_number) "
+                         f"FROM {lines} WHERE header_id = :h) "
+                         f"AND (SELECT count(*) FROM {lines} WHERE header_id = :h) > 1", h=record["id"])
+                self.world.log.append(f"WMS removes a line of {entity} {record['qbd_id']}")
+            self.world.frozen.add((entity, record["qbd_id"]))  # its line numbers moved: no more line1 edits
+            return
+        resource = getattr(self.client.qbd, entity)
+        try:
+            current = resource.retrieve(record["qbd_id"], **EU)
+        except conductor.APIStatusError:
+            return
+        kept = [{"id": line.id} for line in current.lines]
+        if rng.random() < 0.6 or len(kept) < 2:
+            kept.append({"id": "-1", "item_id": item["qbd_id"], "quantity": 4})
+            self.world.log.append(f"QBD adds a line to {entity} {record['qbd_id']}")
+        else:
+            kept.pop()
+            self.world.log.append(f"QBD removes a line of {entity} {record['qbd_id']}")
+        resource.update(record["qbd_id"], revision_number=current.revision_number, lines=kept, **EU)
+        self.world.frozen.add((entity, record["qbd_id"]))
+
     def wms_insert(self) -> None:
         rng, n = self.world.rng, self.world.next()
         kind = rng.choice(["vendors", "customers", "sales_orders"])
@@ -327,8 +364,9 @@ class Scenario:
     def round(self, monkeypatch) -> None:
         rng = self.world.rng
         self.advance(rng.randint(10, 40))
-        actions = [self.single_edit] * 5 + [self.double_edit] * 2 + [self.wms_insert, self.qbd_insert,
-                                                                     self.wms_delete, self.qbd_delete]
+        actions = [self.single_edit] * 5 + [self.double_edit] * 2 + [self.line_change, self.wms_insert,
+                                                                     self.qbd_insert, self.wms_delete,
+                                                                     self.qbd_delete]
         for _ in range(rng.randint(2, 6)):
             rng.choice(actions)()
         self.date_wms_changes(self.world.now)

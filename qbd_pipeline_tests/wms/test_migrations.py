@@ -27,3 +27,17 @@ def test_migration_0003_keeps_the_change_capture_triggers(wms):
                   "purchase_order_lines", "invoices", "invoice_lines", "inventory_adjustments",
                   "inventory_adjustment_lines"):
         assert any(name.startswith(f"{table}_capture") for name in names), table
+
+
+def test_rebuilt_sqlite_tables_still_never_reuse_row_ids(tmp_path):
+    """wms_changes refers to rows by id: a SQLite table rebuilt by a migration must keep AUTOINCREMENT."""
+    from qbd_pipeline.wms.migrate import upgrade
+    from qbd_pipeline.wms.resources import dispose_engine, make_engine
+
+    url = f"sqlite:///{tmp_path / 'wms.sqlite'}"
+    upgrade(make_engine(url))
+    with make_engine(url).connect() as connection:
+        ddl = dict(connection.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all())
+    dispose_engine(url)
+    for table in ("items", "sales_order_lines", "purchase_order_lines", "invoice_lines", "customers"):
+        assert "AUTOINCREMENT" in ddl[table], table
