@@ -19,10 +19,10 @@ import conductor
 import dagster as dg
 import sqlalchemy as sa
 
+from qbd_pipeline.conductor.resource import ConductorResource
 from qbd_pipeline.emulator.server import free_port
 from qbd_pipeline.quickbooks.assets import pull_assets
 from qbd_pipeline.quickbooks.partitions import hourly_partitions
-from qbd_pipeline.resources.conductor import ConductorResource
 from qbd_pipeline.wms.migrate import upgrade
 from qbd_pipeline.wms.resources import WmsDatabase
 

@@ -8,7 +8,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="qbd-pipeline", description="qbd-pipeline operations")
     sub = parser.add_subparsers(dest="command", required=True)
     db = sub.add_parser("db", help="the WMS database schema")
-    db.add_argument("action", choices=["upgrade", "current"])
+    db.add_argument("action", choices=["upgrade", "current", "revision"],
+                    help="revision: write the next migration from wms/schema.py and the capture triggers")
+    db.add_argument("-m", "--message", help="what the new revision changes (db revision)")
     db.add_argument("--url", help="SQLAlchemy URL (default: $WMS_DATABASE_URL, else the local SQLite file)")
     sub.add_parser("emulator", help="serve the Conductor API emulator (flags: python -m qbd_pipeline.emulator -h)",
                    add_help=False)
@@ -16,17 +18,24 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("dev", help="the emulator plus `dagster dev` on the demo's instance")
     args, rest = parser.parse_known_args(argv)
     if args.command == "emulator":
-        from .emulator.__main__ import main as emulator_main
+        # By command, not import: the product never depends on its test double.
+        import os
 
-        return emulator_main(rest)
+        os.execv(sys.executable, [sys.executable, "-m", "qbd_pipeline.emulator", *rest])
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "db":
         import os
 
         from .settings import WMS_URL_VAR, default_wms_url
-        from .wms.migrate import current_revision, upgrade
+        from .wms.migrate import current_revision, new_revision, upgrade
         from .wms.resources import make_engine
+
+        if args.action == "revision":
+            if not args.message:
+                parser.error("db revision needs -m/--message")
+            print(f"wrote {new_revision(args.message)}")
+            return 0
 
         engine = make_engine(args.url or os.environ.get(WMS_URL_VAR) or default_wms_url())
         where = engine.url.render_as_string(hide_password=True)

@@ -2,12 +2,12 @@
 
 import dagster as dg
 
+from .conductor.resource import conductor_from_env
 from .pushback.jobs import wms_push_back
 from .pushback.sensors import wms_change_sensor
 from .quickbooks.assets import pull_assets
 from .quickbooks.jobs import qbd_incremental_pull, qbd_incremental_pull_schedule
 from .quickbooks.reconcile import qbd_reconcile, qbd_reconcile_schedule
-from .resources.conductor import conductor_from_env
 from .watchdog import sync_watchdog
 from .wms.resources import wms_from_env
 

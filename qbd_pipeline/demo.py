@@ -147,17 +147,14 @@ def push_back_act(defs, engine, port: int) -> int:
 
 
 def main() -> int:
-    from .emulator.server import EmulatorServer, free_port
-    from .emulator.state import EmulatorConfig
+    from .processes import emulator_process, free_port
 
     port = free_port()
     folder = prepare_environment(port)
     state_file = folder / "emulator.sqlite"
     print(f"data folder: {folder}")
     print(f"emulator company: {state_file} ({'reused' if state_file.exists() else 'new, seeding'})")
-    config = EmulatorConfig(secret_keys=(os.environ["CONDUCTOR_SECRET_KEY"],),
-                            end_user_ids=(os.environ["CONDUCTOR_END_USER_ID"],), state_file=state_file)
-    with EmulatorServer(config, port=port):
+    with emulator_process(state_file, port):
         import dagster as dg
 
         from .definitions import defs

@@ -19,12 +19,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..entities import RESOURCES, RESOURCES_BY_PATH
+from ..spec.entities import RESOURCES, RESOURCES_BY_PATH
+from ..spec.request_rules import body_rule
 from . import errors
 from .company import new_request_id
 from .faults import Fault
 from .queries import parse_filter_instant, plan_list, render
-from .request_schema import body_rule
 from .state import Emulator
 
 log = logging.getLogger("qbd_pipeline.emulator")

@@ -12,14 +12,14 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from ..entities import RESOURCES_BY_PATH, QbdResource
+from ..spec.entities import RESOURCES_BY_PATH, QbdResource, TransactionRules
+from ..spec.request_rules import body_rule, validate_body
 from . import errors, reference_lists, shapes
 from .clock import CompanyClock
-from .request_schema import body_rule, validate_body
 from .store import Store
 
 ITEM_PATHS = frozenset(r.path for r in RESOURCES_BY_PATH.values() if r.entity == "items")
-STOCK_PATHS = frozenset({"inventory-items", "inventory-assembly-items"})
+STOCK_PATHS = frozenset(r.path for r in RESOURCES_BY_PATH.values() if r.holds_stock)
 _REF_PATHS = {
     "customer": frozenset({"customers"}),
     "vendor": frozenset({"vendors"}),
@@ -27,7 +27,6 @@ _REF_PATHS = {
     "item": ITEM_PATHS,
     "inventoryItem": STOCK_PATHS,
 }
-_NAMESPACES = {"customers": "entity", "vendors": "entity", **{p: "item" for p in ITEM_PATHS}}
 _CENT = Decimal("0.01")
 _REVISION_BASE = 1_700_000_000
 _ID_SUFFIX = "1700000000"
@@ -192,17 +191,16 @@ class Company:
 
     def _normalize_params(self, resource: QbdResource, body: dict, current: dict | None) -> dict:
         _check_money(body)
-        if current is None and resource.path in ("sales-orders", "purchase-orders", "invoices") and not (
-                body.get("lines") or body.get("lineGroups")):
+        txn = resource.txn
+        if current is None and txn and txn.requires_lines and not (body.get("lines") or body.get("lineGroups")):
             raise errors.invalid_request("At least one of lines or lineGroups is required.")
-        if resource.path in ("non-inventory-items", "service-items", "other-charge-items"):
-            given = [k for k in ("salesOrPurchaseDetails", "salesAndPurchaseDetails") if body.get(k)]
+        if resource.one_of:
+            given = [k for k in resource.one_of if body.get(k)]
             if len(given) > 1 or (current is None and not given):
-                raise errors.invalid_request(
-                    "Exactly one of salesOrPurchaseDetails or salesAndPurchaseDetails is required.")
+                raise errors.invalid_request(f"Exactly one of {' or '.join(resource.one_of)} is required.")
         params = dict(body)
         params.pop("revisionNumber", None)
-        if resource.path == "inventory-adjustments" and "lines" in params:
+        if txn and txn.adjusts_stock and "lines" in params:
             params["lines"] = [self._flatten_adjustment_line(line) for line in params["lines"]]
         return params
 
@@ -250,23 +248,20 @@ class Company:
             else:
                 obj["fullName"] = obj["name"]
                 obj["sublevel"] = 0
-        namespace = _NAMESPACES[resource.path]
+        namespace = resource.name_space
         key = (obj.get("fullName") or obj["name"]).lower()
         if self.store.name_taken(self.end_user, namespace, key, obj["id"]):
             raise errors.name_in_use(obj.get("fullName") or obj["name"])
         if current is None:
-            if resource.path == "customers":
-                opening = to_decimal(params.get("openingBalance")) or Decimal(0)
-                obj["balance"] = obj["totalBalance"] = money(opening)
-            if resource.path == "vendors":
-                obj["balance"] = money(to_decimal(params.get("openingBalance")) or Decimal(0))
-            if resource.path in STOCK_PATHS:
+            for balance in resource.opening_balance:
+                obj[balance] = money(to_decimal(params.get("openingBalance")) or Decimal(0))
+            if resource.holds_stock:
                 obj["quantityOnHand"] = float(params.get("quantityOnHand") or 0)
                 obj["quantityOnPurchaseOrder"] = 0.0
                 obj["quantityOnSalesOrder"] = 0.0
                 obj["averageCost"] = obj.get("purchaseCost") or "0.00"
-                if resource.path == "inventory-assembly-items":
-                    obj["lines"] = obj.get("lines") or []
+            if resource.has_components:
+                obj["lines"] = obj.get("lines") or []
 
     def _finish_transaction(self, resource: QbdResource, obj: dict, params: dict, current: dict | None,
                             resolve) -> None:
@@ -296,53 +291,37 @@ class Company:
         self._recompute_totals(resource, obj)
 
     def _default_header(self, resource: QbdResource, obj: dict) -> None:
-        party_alias = "vendor" if resource.path == "purchase-orders" else "customer"
-        party = obj.get(party_alias)
+        txn: TransactionRules = resource.txn
+        party = obj.get(txn.party)
         party_row = self.store.find(self.end_user, party["id"]).data if party and party.get("id") else {}
-        if resource.path in ("sales-orders", "invoices"):
-            obj["billingAddress"] = obj.get("billingAddress") or party_row.get("billingAddress")
-            obj["shippingAddress"] = obj.get("shippingAddress") or party_row.get("shippingAddress")
-            obj["terms"] = obj.get("terms") or party_row.get("terms")
-            obj["salesTaxTotal"] = "0.00"
-            obj["salesTaxPercentage"] = "0.00"
-        if resource.path == "sales-orders":
-            obj["isFullyInvoiced"] = False
-        if resource.path == "purchase-orders":
-            obj["vendorAddress"] = obj.get("vendorAddress") or party_row.get("billingAddress")
-            obj["terms"] = obj.get("terms") or party_row.get("terms")
-            obj["isFullyReceived"] = False
-        if resource.path == "invoices":
-            acct = reference_lists.BY_NAME[("account", "Accounts Receivable")]
-            obj["receivablesAccount"] = obj.get("receivablesAccount") or {"id": acct.id,
-                                                                          "fullName": acct.full_name}
-            obj["appliedAmount"] = "0.00"
-            obj["isPending"] = bool(obj.get("isPending"))
-            obj["isFinanceCharge"] = bool(obj.get("isFinanceCharge"))
-        if resource.path in ("sales-orders", "purchase-orders"):
-            obj["isManuallyClosed"] = bool(obj.get("isManuallyClosed"))
+        for field, source in txn.from_party:
+            obj[field] = obj.get(field) or party_row.get(source)
+        for field, value in txn.header_defaults:
+            obj[field] = value
+        for field, kind, name in txn.default_refs:
+            entry = reference_lists.BY_NAME[(kind, name)]
+            obj[field] = obj.get(field) or {"id": entry.id, "fullName": entry.full_name}
+        for flag in txn.header_flags:
+            obj[flag] = bool(obj.get(flag))
 
     def _default_line(self, resource: QbdResource, line: dict) -> None:
+        txn: TransactionRules = resource.txn
+        if not txn.priced_lines:
+            return
         item_ref = line.get("item")
         item = self.store.find(self.end_user, item_ref["id"]).data if item_ref and item_ref.get("id") else {}
-        if resource.path == "inventory-adjustments":
-            return
         if line.get("description") is None:
-            key = "purchaseDescription" if resource.path == "purchase-orders" else "salesDescription"
-            line["description"] = item.get(key) or item.get("name")
-        if resource.path == "sales-orders":
-            line["quantityInvoiced"] = 0.0
-            line["isManuallyClosed"] = bool(line.get("isManuallyClosed"))
-        if resource.path == "purchase-orders":
-            line["receivedQuantity"] = 0.0
-            line["unbilledQuantity"] = 0.0
-            line["isManuallyClosed"] = bool(line.get("isManuallyClosed"))
-            line["isBilled"] = False
-        line["_itemRate"] = item.get("purchaseCost" if resource.path == "purchase-orders" else "salesPrice")
+            line["description"] = item.get(txn.line_description_from) or item.get("name")
+        for field, value in txn.line_defaults:
+            line[field] = value
+        for flag in txn.line_flags:
+            line[flag] = bool(line.get(flag))
+        line["_itemRate"] = item.get(txn.line_rate_from)
 
     def _price_line(self, resource: QbdResource, line: dict, line_params: dict) -> None:
         """QuickBooks works out amount from quantity x rate, or rate from amount, or the item's price."""
         suggested = line.pop("_itemRate", None)
-        if resource.path == "inventory-adjustments":
+        if not resource.txn.priced_lines:
             return
         quantity = line.get("quantity")
         rate = to_decimal(line.get("rate"))
@@ -360,17 +339,18 @@ class Company:
             line["rate"] = price(to_decimal(line["rate"]) or Decimal(0))
 
     def _recompute_totals(self, resource: QbdResource, obj: dict) -> None:
-        if resource.path == "inventory-adjustments":
+        txn: TransactionRules = resource.txn
+        if not txn.priced_lines:
             return
         subtotal = sum((to_decimal(line.get("amount")) or Decimal(0) for line in obj.get("lines", [])),
                        Decimal(0))
         tax = to_decimal(obj.get("salesTaxTotal")) or Decimal(0)
-        if resource.path in ("sales-orders", "invoices"):
+        if "subtotal" in txn.totals:
             obj["subtotal"] = money(subtotal)
             obj["salesTaxTotal"] = money(tax)
-        if resource.path in ("sales-orders", "purchase-orders"):
+        if "totalAmount" in txn.totals:
             obj["totalAmount"] = money(subtotal + tax)
-        if resource.path == "invoices":
+        if "balanceRemaining" in txn.totals:
             applied = to_decimal(obj.get("appliedAmount")) or Decimal(0)
             balance = subtotal + tax - applied
             obj["balanceRemaining"] = money(balance)
@@ -390,13 +370,13 @@ class Company:
         columns = {"updated_utc": int(when.timestamp()), "is_active": 1 if obj.get("isActive", True) else 0}
         if resource.kind == "list":
             columns.update(
-                namespace=_NAMESPACES[resource.path],
+                namespace=resource.name_space,
                 name_key=(obj.get("fullName") or obj["name"]).lower(),
                 name_lower=obj["name"].lower(),
                 parent_id=(obj.get("parent") or {}).get("id"),
             )
         else:
-            party = obj.get("vendor") if resource.path == "purchase-orders" else obj.get("customer")
+            party = obj.get(resource.txn.party)
             columns.update(ref_number=obj.get("refNumber"), txn_date=obj.get("transactionDate"),
                            entity_id=(party or {}).get("id"))
         return columns
@@ -450,13 +430,15 @@ class Company:
         effects: dict[tuple[str, str], float] = defaultdict(float)
         if obj is None:
             return effects
-        if resource.path == "inventory-adjustments":
+        txn = resource.txn
+        if txn is None:
+            return effects
+        if txn.adjusts_stock:
             for line in obj.get("lines", []):
                 if line.get("item") and line.get("quantityDifference"):
                     effects[(line["item"]["id"], "quantityOnHand")] += line["quantityDifference"]
-        elif resource.path in ("sales-orders", "purchase-orders") and not obj.get("isManuallyClosed"):
-            field, done = (("quantityOnSalesOrder", "quantityInvoiced") if resource.path == "sales-orders"
-                           else ("quantityOnPurchaseOrder", "receivedQuantity"))
+        elif txn.open_quantity and not obj.get("isManuallyClosed"):
+            field, done = txn.open_quantity
             for line in obj.get("lines", []):
                 if line.get("item") and line.get("quantity") and not line.get("isManuallyClosed"):
                     effects[(line["item"]["id"], field)] += line["quantity"] - (line.get(done) or 0)

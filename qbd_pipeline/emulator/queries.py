@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ..entities import QbdResource
+from ..spec.entities import QbdResource
+from ..spec.request_rules import body_rule
 from . import errors
 from .clock import CompanyClock
-from .request_schema import body_rule
 
 Query = dict[str, list[str]]
 

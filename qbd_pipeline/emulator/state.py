@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
-from ..entities import RESOURCES, QbdResource
+from ..spec.entities import RESOURCES, QbdResource
 from . import errors
 from .clock import CompanyClock, parse_offset
 from .company import Company

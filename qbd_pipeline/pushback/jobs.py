@@ -9,13 +9,13 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field
 
-from ..entities import ENTITIES, Entity
-from ..resources.conductor import ConductorResource, MissingSetting
+from ..conductor.resource import ConductorResource, MissingSetting
 from ..settings import COMPANY_TAG, company_key, quickbooks_pool
+from ..spec.entities import ENTITIES, Entity
 from ..sync import ledger
+from ..sync.push import Pusher, PushSettings, PushStats
 from ..wms.resources import WmsDatabase
 from ..wms.schema import wms_changes
-from .engine import Pusher, PushSettings, PushStats
 
 IN_PROGRESS = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
                dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]

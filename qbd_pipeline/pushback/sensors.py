@@ -11,7 +11,7 @@ import dagster as dg
 import sqlalchemy as sa
 
 from ..concurrency import ensure_company_pool
-from ..resources.conductor import ConductorResource
+from ..conductor.resource import ConductorResource
 from ..settings import COMPANY_TAG, company_key
 from ..sync.gates import gate
 from ..wms.resources import WmsDatabase

@@ -9,11 +9,11 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field
 
-from ..entities import ENTITIES, Entity
-from ..resources.conductor import ConductorResource, MissingSetting
+from ..conductor.resource import ConductorResource, MissingSetting
 from ..settings import pull_lookback_minutes, quickbooks_pool
+from ..spec.entities import ENTITIES, Entity
+from ..spec.mapping import MAPPINGS
 from ..sync.pull import PullResult, PullSettings, pull_entity
-from ..wms.mapping import MAPPINGS
 from ..wms.resources import WmsDatabase
 from ..wms.schema import TABLES
 from .partitions import hourly_partitions

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import dagster as dg
 
 from ..concurrency import ensure_company_pool
-from ..resources.conductor import ConductorResource
+from ..conductor.resource import ConductorResource
 from ..settings import COMPANY_TAG, company_key
 from ..sync.gates import gate
 from .assets import GROUP

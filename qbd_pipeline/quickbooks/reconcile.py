@@ -10,9 +10,9 @@ asset, and a `sync_runs` row (direction `reconcile`).
 import dagster as dg
 
 from ..concurrency import ensure_company_pool
-from ..entities import ENTITIES, Entity
-from ..resources.conductor import ConductorResource, MissingSetting
+from ..conductor.resource import ConductorResource, MissingSetting
 from ..settings import COMPANY_TAG, company_key, quickbooks_pool
+from ..spec.entities import ENTITIES, Entity
 from ..sync.gates import gate
 from ..sync.pull import PullSettings, pull_entity
 from ..wms.resources import WmsDatabase

@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 from datetime import time as clock
 from zoneinfo import ZoneInfo
 
-from ..quickbooks.errors import Offline, classify
-from ..resources.conductor import ConductorResource, MissingSetting
+from ..conductor.errors import Offline, classify
+from ..conductor.resource import ConductorResource, MissingSetting
 
 QUIET_HOURS_VAR = "QBD_QUIET_HOURS"  # e.g. "22:00-06:00"; unset or empty: none
 QUIET_TIMEZONE_VAR = "QBD_QUIET_HOURS_TIMEZONE"  # an IANA zone, e.g. "America/Chicago"; default UTC

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..entities import Entity
-from ..wms.mapping import EntityMapping
+from ..spec.entities import Entity
+from ..spec.mapping import EntityMapping
 
 LINES = "lines"
 LINE_ID = "qbd_line_id"

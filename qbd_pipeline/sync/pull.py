@@ -14,16 +14,16 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..entities import Entity, resources_of
-from ..quickbooks.fetch import Spool, fetch_deleted, fetch_window
-from ..quickbooks.stock import item_ids_in, refresh_stock
-from ..resources.conductor import ConductorResource
-from ..wms.load import LoadStats, load_batch, record_errors
-from ..wms.mapping import MAPPINGS
+from ..conductor.fetch import Spool, fetch_deleted, fetch_window
+from ..conductor.resource import ConductorResource
+from ..spec.entities import Entity, resources_of
+from ..spec.mapping import MAPPINGS
 from ..wms.schema import TABLES, utcnow
 from ..wms.triggers import sync_writer
 from . import ledger
 from .deletes import mark_deleted
+from .load import LoadStats, load_batch, record_errors
+from .stock import item_ids_in, refresh_stock
 from .watermarks import Window, mark_reconciled, plan_window, read_mark, save_mark
 
 log = logging.getLogger(__name__)

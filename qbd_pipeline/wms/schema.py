@@ -10,9 +10,9 @@ header and are replaced with it.
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.types import TypeDecorator
 
-from .mapping import MAPPINGS, Col, EntityMapping
+from ..spec.mapping import MAPPINGS, Col, EntityMapping
+from .types import UtcDateTime
 
 metadata = sa.MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -20,26 +20,6 @@ metadata = sa.MetaData(naming_convention={
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 })
-
-
-class UtcDateTime(TypeDecorator):
-    """Timezone-aware datetimes stored as UTC, so SQLite (no time zones) and PostgreSQL agree."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: the WMS stores instants only")
-        value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def utcnow() -> datetime:

@@ -3,6 +3,11 @@
 Triggers (not application code) capture the WMS application, scripts and people with psql alike.
 They also keep each table's WMS-side `updated_at` current. Writes made inside `sync_writer(...)`
 (the pull, and the push-back storing what QuickBooks returned) are not captured: no echo.
+
+This module says what the triggers should be for today's mapping and schema. Migrations never call
+it: each carries its trigger DDL as text (`0002` for the first tables), and `qbd-pipeline db
+revision` writes that text into a new migration for every table whose triggers differ from what the
+database has (`drift`), so an old migration does the same thing forever.
 """
 
 from collections.abc import Iterator
@@ -10,7 +15,8 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from .mapping import MAPPINGS
+from ..spec.mapping import MAPPINGS
+from .schema import metadata
 
 PG_FLAG = "qbd.sync_writer"
 
@@ -29,124 +35,126 @@ def sync_writer(connection: sa.Connection) -> Iterator[None]:
         connection.exec_driver_sql("UPDATE sync_context SET sync_writer = 0 WHERE id = 1")
 
 
+Triggers = dict[str, str]  # trigger name -> its CREATE statement
+
+
 def _tables() -> Iterator[tuple[str, str, str | None]]:
     for entity, mapping in MAPPINGS.items():
         yield entity, mapping.table, mapping.lines.table if mapping.lines else None
 
 
-def _sqlite_now() -> str:
-    return "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+def _watched(table: str) -> list[str]:
+    """Every declared column but the row id and the trigger-kept `updated_at` (as on PostgreSQL,
+    whose triggers compare whole rows)."""
+    return [c.name for c in metadata.tables[table].columns if c.name not in ("id", "updated_at")]
 
 
-def sqlite_ddl(columns_of: dict[str, list[str]]) -> list[str]:
-    """CREATE TRIGGER statements for SQLite; `columns_of` maps a table to its columns."""
-    now, quiet = _sqlite_now(), "(SELECT sync_writer FROM sync_context WHERE id = 1) = 0"
-    insert_change = ("INSERT INTO wms_changes (entity, row_id, qbd_id, operation, changed_fields, changed_at, "
-                     "status, attempts, next_attempt_at) VALUES ")
-    statements = ["INSERT INTO sync_context (id, sync_writer) SELECT 1, 0 "
-                  "WHERE NOT EXISTS (SELECT 1 FROM sync_context WHERE id = 1)"]
-    for entity, table, lines in _tables():
-        watched = [c for c in columns_of[table] if c not in ("id", "updated_at")]
-        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watched)
-        fields = " || ".join(f"CASE WHEN OLD.{c} IS NOT NEW.{c} THEN '{c},' ELSE '' END" for c in watched)
-        statements += [
+_SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+_SQLITE_QUIET = "(SELECT sync_writer FROM sync_context WHERE id = 1) = 0"
+_INSERT_CHANGE = ("INSERT INTO wms_changes (entity, row_id, qbd_id, operation, changed_fields, changed_at, "
+                  "status, attempts, next_attempt_at) VALUES ")
+SQLITE_CONTEXT = ("INSERT INTO sync_context (id, sync_writer) SELECT 1, 0 "
+                  "WHERE NOT EXISTS (SELECT 1 FROM sync_context WHERE id = 1)")
+
+
+def sqlite_header(entity: str, table: str, watched: list[str]) -> Triggers:
+    now, quiet = _SQLITE_NOW, _SQLITE_QUIET
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watched)
+    fields = " || ".join(f"CASE WHEN OLD.{c} IS NOT NEW.{c} THEN '{c},' ELSE '' END" for c in watched)
+    return {
+        f"{table}_capture_insert":
             f"CREATE TRIGGER {table}_capture_insert AFTER INSERT ON {table} WHEN {quiet} BEGIN "
-            f"{insert_change}('{entity}', NEW.id, NEW.qbd_id, 'insert', NULL, {now}, 'pending', 0, {now}); END",
+            f"{_INSERT_CHANGE}('{entity}', NEW.id, NEW.qbd_id, 'insert', NULL, {now}, 'pending', 0, {now}); END",
+        f"{table}_capture_update":
             f"CREATE TRIGGER {table}_capture_update AFTER UPDATE ON {table} WHEN {quiet} AND ({changed}) BEGIN "
-            f"{insert_change}('{entity}', NEW.id, NEW.qbd_id, 'update', rtrim({fields}, ','), {now}, 'pending', "
+            f"{_INSERT_CHANGE}('{entity}', NEW.id, NEW.qbd_id, 'update', rtrim({fields}, ','), {now}, 'pending', "
             f"0, {now}); UPDATE {table} SET updated_at = {now} WHERE id = NEW.id; END",
+        f"{table}_capture_delete":
             f"CREATE TRIGGER {table}_capture_delete AFTER DELETE ON {table} WHEN {quiet} BEGIN "
-            f"{insert_change}('{entity}', OLD.id, OLD.qbd_id, 'delete', NULL, {now}, 'pending', 0, {now}); END",
-        ]
-        if lines is None:
-            continue
-        line_cols = [c for c in columns_of[lines] if c not in ("id", "updated_at")]
-        line_changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in line_cols)
-        for event, ref, extra in (("INSERT", "NEW", ""), ("UPDATE", "NEW", f" AND ({line_changed})"),
-                                  ("DELETE", "OLD", "")):
-            touch = (f" UPDATE {lines} SET updated_at = {now} WHERE id = NEW.id;" if event == "UPDATE" else "")
-            statements.append(
-                f"CREATE TRIGGER {lines}_capture_{event.lower()} AFTER {event} ON {lines} WHEN {quiet}{extra} "
-                f"AND EXISTS (SELECT 1 FROM {table} WHERE id = {ref}.header_id) BEGIN "
-                f"{insert_change}('{entity}', {ref}.header_id, (SELECT qbd_id FROM {table} WHERE id = "
-                f"{ref}.header_id), 'update', 'lines', {now}, 'pending', 0, {now});{touch} END")
-    return statements
+            f"{_INSERT_CHANGE}('{entity}', OLD.id, OLD.qbd_id, 'delete', NULL, {now}, 'pending', 0, {now}); END",
+    }
 
 
-def postgresql_ddl() -> list[str]:
-    """Capture in AFTER triggers (a BEFORE INSERT also fires for an upsert that ends as an update);
-    a BEFORE UPDATE trigger only keeps `updated_at` current."""
-    quiet = f"coalesce(current_setting('{PG_FLAG}', true), '') = 'on'"
-    statements = [
-        f"""CREATE OR REPLACE FUNCTION qbd_touch() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF NOT ({quiet}) AND to_jsonb(NEW) - 'updated_at' <> to_jsonb(OLD) - 'updated_at' THEN
-    NEW.updated_at := now();
-  END IF;
-  RETURN NEW;
-END $$""",
-        f"""CREATE OR REPLACE FUNCTION qbd_capture_header() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE fields text;
-BEGIN
-  IF {quiet} THEN RETURN NULL; END IF;
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO wms_changes (entity, row_id, qbd_id, operation) VALUES (TG_ARGV[0], NEW.id, NEW.qbd_id, 'insert');
-  ELSIF TG_OP = 'UPDATE' THEN
-    SELECT string_agg(n.key, ',' ORDER BY n.key) INTO fields
-      FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o USING (key)
-     WHERE n.value IS DISTINCT FROM o.value AND n.key <> 'updated_at';
-    IF fields IS NOT NULL THEN
-      INSERT INTO wms_changes (entity, row_id, qbd_id, operation, changed_fields)
-        VALUES (TG_ARGV[0], NEW.id, NEW.qbd_id, 'update', fields);
-    END IF;
-  ELSE
-    INSERT INTO wms_changes (entity, row_id, qbd_id, operation) VALUES (TG_ARGV[0], OLD.id, OLD.qbd_id, 'delete');
-  END IF;
-  RETURN NULL;
-END $$""",
-        f"""CREATE OR REPLACE FUNCTION qbd_capture_line() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE header integer; qbd text; found_rows integer;
-BEGIN
-  IF {quiet} THEN RETURN NULL; END IF;
-  IF TG_OP = 'DELETE' THEN header := OLD.header_id; ELSE header := NEW.header_id; END IF;
-  IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'updated_at' = to_jsonb(OLD) - 'updated_at' THEN RETURN NULL; END IF;
-  EXECUTE 'SELECT qbd_id FROM ' || quote_ident(TG_ARGV[1]) || ' WHERE id = $1' INTO qbd USING header;
-  GET DIAGNOSTICS found_rows = ROW_COUNT;  -- EXECUTE leaves FOUND alone
-  IF found_rows > 0 THEN
-    INSERT INTO wms_changes (entity, row_id, qbd_id, operation, changed_fields)
-      VALUES (TG_ARGV[0], header, qbd, 'update', 'lines');
-  END IF;
-  RETURN NULL;
-END $$""",
-    ]
+def sqlite_lines(entity: str, table: str, lines: str, watched: list[str]) -> Triggers:
+    now, quiet = _SQLITE_NOW, _SQLITE_QUIET
+    line_changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watched)
+    found = {}
+    for event, ref, extra in (("INSERT", "NEW", ""), ("UPDATE", "NEW", f" AND ({line_changed})"),
+                              ("DELETE", "OLD", "")):
+        touch = f" UPDATE {lines} SET updated_at = {now} WHERE id = NEW.id;" if event == "UPDATE" else ""
+        found[f"{lines}_capture_{event.lower()}"] = (
+            f"CREATE TRIGGER {lines}_capture_{event.lower()} AFTER {event} ON {lines} WHEN {quiet}{extra} "
+            f"AND EXISTS (SELECT 1 FROM {table} WHERE id = {ref}.header_id) BEGIN "
+            f"{_INSERT_CHANGE}('{entity}', {ref}.header_id, (SELECT qbd_id FROM {table} WHERE id = "
+            f"{ref}.header_id), 'update', 'lines', {now}, 'pending', 0, {now});{touch} END")
+    return found
+
+
+def postgresql_header(entity: str, table: str) -> Triggers:
+    return {
+        f"{table}_touch": f"CREATE TRIGGER {table}_touch BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION "
+                          "qbd_touch()",
+        f"{table}_capture": f"CREATE TRIGGER {table}_capture AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                            f"FOR EACH ROW EXECUTE FUNCTION qbd_capture_header('{entity}')",
+    }
+
+
+def postgresql_lines(entity: str, table: str, lines: str) -> Triggers:
+    return {
+        f"{lines}_touch": f"CREATE TRIGGER {lines}_touch BEFORE UPDATE ON {lines} FOR EACH ROW EXECUTE FUNCTION "
+                          "qbd_touch()",
+        f"{lines}_capture": f"CREATE TRIGGER {lines}_capture AFTER INSERT OR UPDATE OR DELETE ON {lines} "
+                            f"FOR EACH ROW EXECUTE FUNCTION qbd_capture_line('{entity}', '{table}')",
+    }
+
+
+def expected(dialect: str) -> dict[str, Triggers]:
+    """Each synced table's triggers as today's mapping and schema want them."""
+    found: dict[str, Triggers] = {}
     for entity, table, lines in _tables():
-        statements += [
-            f"CREATE TRIGGER {table}_touch BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION qbd_touch()",
-            f"CREATE TRIGGER {table}_capture AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION qbd_capture_header('{entity}')",
-        ]
-        if lines:
-            statements += [
-                f"CREATE TRIGGER {lines}_touch BEFORE UPDATE ON {lines} FOR EACH ROW EXECUTE FUNCTION qbd_touch()",
-                f"CREATE TRIGGER {lines}_capture AFTER INSERT OR UPDATE OR DELETE ON {lines} "
-                f"FOR EACH ROW EXECUTE FUNCTION qbd_capture_line('{entity}', '{table}')",
-            ]
-    return statements
-
-
-def drop_ddl(dialect: str) -> list[str]:
-    statements = []
-    for _entity, table, lines in _tables():
         if dialect == "postgresql":
-            for name in (table, lines):
-                if name:
-                    statements += [f"DROP TRIGGER IF EXISTS {name}_capture ON {name}",
-                                   f"DROP TRIGGER IF EXISTS {name}_touch ON {name}"]
+            found[table] = postgresql_header(entity, table)
+            if lines:
+                found[lines] = postgresql_lines(entity, table, lines)
         else:
-            for name in (table, lines):
-                if name:
-                    statements += [f"DROP TRIGGER IF EXISTS {name}_capture_{e}" for e in ("insert", "update", "delete")]
+            found[table] = sqlite_header(entity, table, _watched(table))
+            if lines:
+                found[lines] = sqlite_lines(entity, table, lines, _watched(lines))
+    return found
+
+
+def present(connection: sa.Connection) -> dict[str, Triggers]:
+    """The capture triggers the database has, by table (PostgreSQL: names only, their text is generic)."""
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(sa.text(
+            "SELECT c.relname, t.tgname, '' FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname = current_schema() "
+            "AND (t.tgname LIKE '%\\_capture%' OR t.tgname LIKE '%\\_touch')"))
+    else:
+        rows = connection.execute(sa.text(
+            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_capture\\_%' "
+            "ESCAPE '\\'"))
+    found: dict[str, Triggers] = {}
+    for table, name, sql in rows:
+        found.setdefault(table, {})[name] = sql
+    return found
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def drift(connection: sa.Connection) -> list[str]:
+    """Tables whose triggers differ from `expected` (missing, extra, or, on SQLite, other text)."""
+    want, have = expected(connection.dialect.name), present(connection)
+    postgres = connection.dialect.name == "postgresql"
+    return sorted(
+        table for table in set(want) | set(have)
+        if set(want.get(table, {})) != set(have.get(table, {}))
+        or (not postgres and not all(_same(sql, have[table][n]) for n, sql in want.get(table, {}).items())))
+
+
+def drop_statements(dialect: str, table: str, names: list[str]) -> list[str]:
     if dialect == "postgresql":
-        statements += ["DROP FUNCTION IF EXISTS qbd_capture_header()", "DROP FUNCTION IF EXISTS qbd_capture_line()",
-                       "DROP FUNCTION IF EXISTS qbd_touch()"]
-    return statements
+        return [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name in names]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in names]

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from qbd_pipeline.emulator.reference_lists import ref_id
-from qbd_pipeline.entities import RESOURCES
+from qbd_pipeline.spec.entities import RESOURCES
 from qbd_pipeline_tests.conftest import END_USER, SECRET_KEY
 
 from .spec_check import SpecChecker

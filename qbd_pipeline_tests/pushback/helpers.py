@@ -15,8 +15,8 @@ def loaded(server, wms):
     (the pull assets around it are tested in `quickbooks/`; here they would only cost time)."""
     from datetime import timedelta
 
-    from qbd_pipeline.entities import ENTITIES
     from qbd_pipeline.quickbooks.partitions import hourly_partitions
+    from qbd_pipeline.spec.entities import ENTITIES
     from qbd_pipeline.sync.pull import pull_entity
 
     start = hourly_partitions.start

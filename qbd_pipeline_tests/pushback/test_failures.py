@@ -2,7 +2,7 @@
 
 import httpx
 
-from qbd_pipeline.pushback import engine as engine_module
+from qbd_pipeline.conductor import client as client_module
 from qbd_pipeline_tests.conftest import END_USER, sdk_client
 from qbd_pipeline_tests.quickbooks.pull_helpers import HEADERS, control
 
@@ -17,7 +17,7 @@ def test_a_stale_revision_makes_the_push_merge_again_and_nothing_is_lost(server,
     client = sdk_client(server)
     vendor = client.qbd.vendors.list(limit=1, **EU).data[0]
     sql(wms, "UPDATE vendors SET email = 'wms@example.com' WHERE qbd_id = :q", q=vendor.id)
-    original = engine_module.Pusher._retrieve
+    original = client_module.QuickBooks.retrieve
     edited = []
 
     def retrieve_then_someone_edits(self, qbd, qbd_id):
@@ -27,7 +27,7 @@ def test_a_stale_revision_makes_the_push_merge_again_and_nothing_is_lost(server,
                                                     fax="555-0300", **EU))
         return record
 
-    monkeypatch.setattr(engine_module.Pusher, "_retrieve", retrieve_then_someone_edits)
+    monkeypatch.setattr(client_module.QuickBooks, "retrieve", retrieve_then_someone_edits)
     assert push(server, wms).success
     log = httpx.get(f"{server.root_url}/_emulator/requests", headers=HEADERS).json()["data"]
     updates = [e for e in log if e["method"] == "POST" and vendor.id in e["path"]]

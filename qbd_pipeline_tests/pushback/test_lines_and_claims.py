@@ -1,7 +1,7 @@
 """Order lines travel in the API's line form; overlapping runs never push the same change."""
 
-from qbd_pipeline.entities import ENTITIES_BY_NAME
-from qbd_pipeline.pushback.engine import Pusher, PushSettings
+from qbd_pipeline.spec.entities import ENTITIES_BY_NAME
+from qbd_pipeline.sync.push import Pusher, PushSettings
 from qbd_pipeline_tests.conftest import END_USER, sdk_client
 from qbd_pipeline_tests.quickbooks.pull_helpers import resources
 

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from qbd_pipeline.pushback import engine as engine_module
+from qbd_pipeline.conductor import client as client_module
 from qbd_pipeline.wms.schema import sync_snapshots
 from qbd_pipeline_tests.conftest import END_USER, sdk_client
 from qbd_pipeline_tests.quickbooks.pull_helpers import pull
@@ -29,16 +29,16 @@ def test_a_wms_edit_made_while_the_push_is_in_flight_is_kept_and_pushed_next(ser
     client = sdk_client(server)
     vendor = client.qbd.vendors.list(limit=1, **EU).data[0]
     sql(wms, "UPDATE vendors SET phone = '555-0001' WHERE qbd_id = :q", q=vendor.id)
-    original = engine_module.Pusher._call
+    original = client_module.QuickBooks.call
 
     def call_while_the_warehouse_edits(self, method, path, body=None, params=None):
         if method == "post":
             sql(wms, "UPDATE vendors SET email = 'during@example.com' WHERE qbd_id = :q", q=vendor.id)
         return original(self, method, path, body, params)
 
-    monkeypatch.setattr(engine_module.Pusher, "_call", call_while_the_warehouse_edits)
+    monkeypatch.setattr(client_module.QuickBooks, "call", call_while_the_warehouse_edits)
     assert push(server, wms).success
-    monkeypatch.setattr(engine_module.Pusher, "_call", original)
+    monkeypatch.setattr(client_module.QuickBooks, "call", original)
     assert row(wms, "vendors", qbd_id=vendor.id)["email"] == "during@example.com"  # not overwritten
     assert [c["status"] for c in changes(wms)] == ["pushed", "pending"]
     assert push(server, wms).success

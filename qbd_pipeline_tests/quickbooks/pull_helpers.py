@@ -3,9 +3,9 @@
 import dagster as dg
 import httpx
 
+from qbd_pipeline.conductor.resource import ConductorResource
 from qbd_pipeline.quickbooks.assets import pull_assets
 from qbd_pipeline.quickbooks.partitions import hourly_partitions
-from qbd_pipeline.resources.conductor import ConductorResource
 from qbd_pipeline_tests.conftest import END_USER, SECRET_KEY
 
 FIRST = hourly_partitions.get_first_partition_key()

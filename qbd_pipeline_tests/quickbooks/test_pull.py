@@ -128,9 +128,9 @@ def test_a_stale_fetch_never_overwrites_a_newer_row(server, wms):
     assert pull(server, wms, "2026-11-01-05:00").success
     # An old window re-run (a backfill of the first partition) sees the current record again: no change;
     # and a batch carrying the version read before the newer one is refused by the loader's guard.
-    from qbd_pipeline.entities import RESOURCES_BY_PATH
-    from qbd_pipeline.wms.load import load_batch
-    from qbd_pipeline.wms.mapping import MAPPINGS
+    from qbd_pipeline.spec.entities import RESOURCES_BY_PATH
+    from qbd_pipeline.spec.mapping import MAPPINGS
+    from qbd_pipeline.sync.load import load_batch
 
     stale = customer.model_dump(by_alias=True, mode="json")
     with wms.engine().begin() as connection:

@@ -53,7 +53,7 @@ def test_offline_quickbooks_closes_the_gate_and_it_reopens_by_itself(server):
 
 
 def test_a_missing_secret_closes_the_gate_naming_the_variable(server):
-    from qbd_pipeline.resources.conductor import ConductorResource
+    from qbd_pipeline.conductor.resource import ConductorResource
 
     closed = gates.gate(ConductorResource(end_user_id="end_usr_x", base_url=server.base_url))
     assert not closed.open and "CONDUCTOR_SECRET_KEY" in closed.reason

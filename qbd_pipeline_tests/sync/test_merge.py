@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from qbd_pipeline.entities import ENTITIES_BY_NAME
+from qbd_pipeline.spec.entities import ENTITIES_BY_NAME
+from qbd_pipeline.spec.mapping import MAPPINGS
 from qbd_pipeline.sync.merge import (
     LINES,
     PriorDecision,
@@ -17,7 +18,6 @@ from qbd_pipeline.sync.merge import (
     typed_lines,
     value_key,
 )
-from qbd_pipeline.wms.mapping import MAPPINGS
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
 PO = MAPPINGS["purchase_orders"]

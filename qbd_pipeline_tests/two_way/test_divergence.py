@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import httpx
 
-from qbd_pipeline.pushback import engine as engine_module
+from qbd_pipeline.conductor import client as client_module
 from qbd_pipeline_tests.conftest import END_USER, sdk_client
 from qbd_pipeline_tests.pushback.helpers import changes, conflicts, loaded, push, row, sql
 from qbd_pipeline_tests.quickbooks.pull_helpers import HEADERS, control, pull
@@ -136,7 +136,7 @@ def test_a_wms_line_edit_made_while_the_push_is_in_flight_is_kept_and_pushed_nex
     order = _order_with_lines(client)
     header = row(wms, "purchase_orders", qbd_id=order.id)
     sql(wms, "UPDATE purchase_orders SET memo = 'first edit' WHERE id = :h", h=header["id"])
-    original = engine_module.Pusher._call
+    original = client_module.QuickBooks.call
 
     def call_while_the_warehouse_edits_a_line(self, method, path, body=None, params=None):
         if method == "post":
@@ -144,9 +144,9 @@ def test_a_wms_line_edit_made_while_the_push_is_in_flight_is_kept_and_pushed_nex
                 h=header["id"])
         return original(self, method, path, body, params)
 
-    monkeypatch.setattr(engine_module.Pusher, "_call", call_while_the_warehouse_edits_a_line)
+    monkeypatch.setattr(client_module.QuickBooks, "call", call_while_the_warehouse_edits_a_line)
     assert push(server, wms).success
-    monkeypatch.setattr(engine_module.Pusher, "_call", original)
+    monkeypatch.setattr(client_module.QuickBooks, "call", original)
     with wms.engine().connect() as connection:
         import sqlalchemy as sa
         quantity = connection.execute(sa.text("SELECT quantity FROM purchase_order_lines WHERE header_id = :h "

@@ -9,9 +9,9 @@ import time
 import dagster as dg
 import sqlalchemy as sa
 
-from qbd_pipeline.entities import ENTITIES_BY_NAME
-from qbd_pipeline.pushback.engine import Pusher, PushSettings
+from qbd_pipeline.spec.entities import ENTITIES_BY_NAME
 from qbd_pipeline.sync import pull as pull_module
+from qbd_pipeline.sync.push import Pusher, PushSettings
 from qbd_pipeline.watchdog import close_stopped_runs
 from qbd_pipeline.wms.schema import sync_runs, sync_state
 from qbd_pipeline_tests.conftest import END_USER, SECRET_KEY, sdk_client
@@ -69,7 +69,7 @@ def test_a_terminated_pull_leaves_its_ledger_row_cancelled(server, wms, monkeypa
 KILLED_PUSH = """
 import dagster as dg
 from qbd_pipeline.pushback.jobs import wms_push_back
-from qbd_pipeline.resources.conductor import ConductorResource
+from qbd_pipeline.conductor.resource import ConductorResource
 from qbd_pipeline.wms.resources import WmsDatabase
 import os
 wms_push_back.execute_in_process(instance=dg.DagsterInstance.ephemeral(), resources={

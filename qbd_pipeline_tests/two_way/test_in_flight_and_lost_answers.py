@@ -7,7 +7,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from qbd_pipeline.pushback import engine as engine_module
+from qbd_pipeline.conductor import client as client_module
+from qbd_pipeline.sync.push import writeback as writeback_module
 from qbd_pipeline_tests.conftest import END_USER, POSTGRES_URL, sdk_client
 from qbd_pipeline_tests.pushback.helpers import changes, conflicts, loaded, push, row, sql
 from qbd_pipeline_tests.quickbooks.pull_helpers import HEADERS, control, pull
@@ -18,7 +19,7 @@ EU = {"conductor_end_user_id": END_USER}
 
 def _edit_during_post(monkeypatch, wms, statement: str, **values) -> None:
     """The warehouse writes `statement` while the push's write request is in flight."""
-    original = engine_module.Pusher._call
+    original = client_module.QuickBooks.call
 
     def call(self, method, path, body=None, params=None):
         answer = original(self, method, path, body, params)
@@ -26,7 +27,7 @@ def _edit_during_post(monkeypatch, wms, statement: str, **values) -> None:
             sql(wms, statement, **values)
         return answer
 
-    monkeypatch.setattr(engine_module.Pusher, "_call", call)
+    monkeypatch.setattr(client_module.QuickBooks, "call", call)
 
 
 def test_an_edit_in_flight_does_not_make_the_next_push_undo_quickbooks_edits(server, wms, monkeypatch):
@@ -255,7 +256,7 @@ def _die_after_sending(monkeypatch) -> None:
     def stop(self, *args, **kwargs):
         raise DagsterExecutionInterruptedError("stopped before storing the answer")
 
-    monkeypatch.setattr(engine_module.Pusher, "_store", stop)
+    monkeypatch.setattr(writeback_module, "store", stop)
 
 
 @pytest.mark.parametrize("pull_first", [False, True], ids=["push-next", "pull-next"])

@@ -23,8 +23,10 @@ import pytest
 import sqlalchemy as sa
 from dagster._core.errors import DagsterExecutionInterruptedError
 
-from qbd_pipeline.pushback import engine as engine_module
+from qbd_pipeline.conductor import client as client_module
+from qbd_pipeline.spec.entities import RESOURCES_BY_PATH
 from qbd_pipeline.sync import pull as pull_module
+from qbd_pipeline.sync.push import writeback as writeback_module
 from qbd_pipeline.watchdog import close_stopped_runs
 from qbd_pipeline.wms.schema import TABLES, wms_changes
 from qbd_pipeline_tests.conftest import END_USER, sdk_client
@@ -326,13 +328,13 @@ class Scenario:
 
     def edit_while_pushing(self, monkeypatch) -> None:
         """The warehouse edits the very record being pushed while its request is in flight."""
-        original = engine_module.Pusher._call
+        original = client_module.QuickBooks.call
         scenario = self
 
-        def call_and_edit(pusher, method, path, body=None, params=None):
-            answer = original(pusher, method, path, body, params)
+        def call_and_edit(quickbooks, method, path, body=None, params=None):
+            answer = original(quickbooks, method, path, body, params)
             qbd_id = path.rstrip("/").split("/")[-1]
-            entity = pusher.entity.name
+            entity = RESOURCES_BY_PATH[path.split("/")[2]].entity
             if method == "post" and entity in scenario.FIELDS and entity != "invoices" and (
                     entity, qbd_id) not in scenario.world.frozen:
                 rows = scenario.rows(entity, "qbd_id = :q", q=qbd_id)
@@ -343,20 +345,20 @@ class Scenario:
                     scenario.world.log.append(f"WMS edit while pushing {entity} {qbd_id} {column}")
             return answer
 
-        monkeypatch.setattr(engine_module.Pusher, "_call", call_and_edit)
+        monkeypatch.setattr(client_module.QuickBooks, "call", call_and_edit)
 
     def run_push(self, monkeypatch) -> None:
         if self.world.rng.random() < 0.2:
             self.edit_while_pushing(monkeypatch)
         terminate = self.world.rng.random() < 0.15
         if terminate:
-            original = engine_module.Pusher._store
+            original = writeback_module.store
 
             def store_then_terminate(pusher, *args, **kwargs):
                 original(pusher, *args, **kwargs) if self.world.rng.random() < 0.5 else None
                 raise DagsterExecutionInterruptedError("terminated by the scenario")
 
-            monkeypatch.setattr(engine_module.Pusher, "_store", store_then_terminate)
+            monkeypatch.setattr(writeback_module, "store", store_then_terminate)
         push(self.server, self.wms, instance=self.instance, raise_on_error=False, **PUSH)
         monkeypatch.undo()
         self.world.log.append(f"push{' (terminated)' if terminate else ''}")

@@ -48,9 +48,9 @@ def test_prices_keep_every_decimal_place_quickbooks_has(server, wms):
 
 
 def test_an_amount_with_more_decimal_places_than_the_wms_keeps_is_an_error_not_a_rounding(server, wms):
-    from qbd_pipeline.entities import RESOURCES_BY_PATH
-    from qbd_pipeline.wms.load import load_batch
-    from qbd_pipeline.wms.mapping import MAPPINGS
+    from qbd_pipeline.spec.entities import RESOURCES_BY_PATH
+    from qbd_pipeline.spec.mapping import MAPPINGS
+    from qbd_pipeline.sync.load import load_batch
 
     loaded(server, wms)
     vendor = sdk_client(server).qbd.vendors.list(limit=1, **EU).data[0]
@@ -158,13 +158,13 @@ def test_a_wms_delete_of_an_order_quickbooks_edited_meanwhile_is_recorded(server
 def test_an_update_refused_as_not_found_is_not_taken_for_a_deleted_record(server, wms, monkeypatch):
     """QuickBooks answers 3120 also for a line id or a reference it lacks: the record is read again before
     anyone concludes it was deleted."""
-    from qbd_pipeline.pushback import engine as engine_module
-    from qbd_pipeline.quickbooks.errors import Rejected
+    from qbd_pipeline.conductor import client as client_module
+    from qbd_pipeline.conductor.errors import Rejected
 
     loaded(server, wms)
     vendor = sdk_client(server).qbd.vendors.list(limit=1, **EU).data[0]
     sql(wms, "UPDATE vendors SET phone = '555-3120' WHERE qbd_id = :q", q=vendor.id)
-    original = engine_module.Pusher._call
+    original = client_module.QuickBooks.call
 
     def refuse_the_update(self, method, path, body=None, params=None):
         if method == "post":
@@ -172,7 +172,7 @@ def test_an_update_refused_as_not_found_is_not_taken_for_a_deleted_record(server
                            code="3120", status=502)
         return original(self, method, path, body, params)
 
-    monkeypatch.setattr(engine_module.Pusher, "_call", refuse_the_update)
+    monkeypatch.setattr(client_module.QuickBooks, "call", refuse_the_update)
     assert push(server, wms).success
     [change] = changes(wms)
     assert change["status"] == "failed" and "3120" in change["last_error"]

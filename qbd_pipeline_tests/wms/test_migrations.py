@@ -1,37 +1,66 @@
-"""The migrations build exactly the schema `wms/schema.py` declares, and keep the capture triggers."""
+"""The migrations build exactly the schema `wms/schema.py` declares, triggers included, and stand alone."""
+
+import ast
+import shutil
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from qbd_pipeline.wms import triggers
+from qbd_pipeline.wms.migrate import MIGRATIONS, downgrade, new_revision, upgrade
 from qbd_pipeline.wms.schema import metadata
 
 
 def test_the_migrated_schema_is_the_declared_schema(wms):
+    """Tables, columns, types, indexes and constraints (Alembic's comparison), and every synced table's
+    capture triggers as `wms/triggers.py` wants them (on SQLite, their text: the columns they watch)."""
     with wms.engine().connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []
+        assert triggers.drift(connection) == []
+        assert set(triggers.present(connection)) == set(triggers.expected(connection.dialect.name))
 
 
-def test_migration_0003_keeps_the_change_capture_triggers(wms):
-    """0003 alters synced tables; SQLite rebuilds a table in some alterations, which would drop triggers."""
-    with wms.engine().connect() as connection:
-        if connection.dialect.name == "sqlite":
-            names = set(connection.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
-        else:
-            names = set(connection.execute(sa.text(
-                "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE NOT t.tgisinternal AND n.nspname = current_schema()")).scalars())
-    for table in ("customers", "vendors", "items", "sales_orders", "sales_order_lines", "purchase_orders",
-                  "purchase_order_lines", "invoices", "invoice_lines", "inventory_adjustments",
-                  "inventory_adjustment_lines"):
-        assert any(name.startswith(f"{table}_capture") for name in names), table
+def test_a_column_added_to_a_synced_table_is_captured_only_through_a_new_migration(wms):
+    """0003 added `qbd_deleted_at`; the SQLite triggers of 0002 do not watch it until 0004 recreates
+    them. Down and up again ends where it started."""
+    engine = wms.engine()
+    downgrade(engine, "0003")
+    with engine.connect() as connection:
+        drifted = triggers.drift(connection)
+    if engine.dialect.name == "sqlite":
+        assert "customers" in drifted and "sales_order_lines" not in drifted
+    else:
+        assert drifted == []  # PostgreSQL's triggers compare whole rows: nothing to watch by name
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert triggers.drift(connection) == []
+
+
+def _statements(path) -> list:
+    """The literal statement tables a generated migration runs, upgrade and downgrade."""
+    tree = ast.parse(path.read_text())
+    return [ast.literal_eval(node) for node in ast.walk(tree)
+            if isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) for k in node.keys)]
+
+
+def test_db_revision_generates_the_trigger_migration_and_nothing_when_the_schema_agrees(tmp_path):
+    """Regenerating 0004 from a copy without it writes the same SQL; at head there is nothing to write."""
+    copy = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, copy, ignore=shutil.ignore_patterns("__pycache__", "0004_*"))
+    generated = new_revision("again", migrations=copy)
+    shipped = next((MIGRATIONS / "versions").glob("0004_*.py"))
+    assert generated.name.startswith("0004_")
+    assert _statements(generated) == _statements(shipped)
+    shutil.copy(shipped, copy / "versions" / generated.name)
+    empty = new_revision("nothing", migrations=copy)
+    assert _statements(empty) == []
+    assert "pass" in empty.read_text().split("def upgrade")[1]
 
 
 def test_rebuilt_sqlite_tables_still_never_reuse_row_ids(tmp_path):
     """wms_changes refers to rows by id: a SQLite table rebuilt by a migration must keep AUTOINCREMENT."""
-    from qbd_pipeline.wms.migrate import upgrade
     from qbd_pipeline.wms.resources import dispose_engine, make_engine
 
     url = f"sqlite:///{tmp_path / 'wms.sqlite'}"

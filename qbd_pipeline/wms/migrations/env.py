@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from alembic import context
 
 from qbd_pipeline.wms.schema import metadata
+from qbd_pipeline.wms.trigger_migrations import add_trigger_ops
 
 config = context.config
 
@@ -25,6 +26,7 @@ def _run(connection: sa.Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        process_revision_directives=add_trigger_ops if config.attributes.get("autogenerate_triggers") else None,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -8,7 +8,7 @@ Create Date: ${create_date}
 import sqlalchemy as sa
 from alembic import op
 
-import qbd_pipeline.wms.schema
+import qbd_pipeline.wms.types
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

@@ -8,7 +8,7 @@ Create Date: 2026-11-21 13:56:54.944412
 import sqlalchemy as sa
 from alembic import op
 
-import qbd_pipeline.wms.schema
+import qbd_pipeline.wms.types
 
 revision = "0001"
 down_revision = None
@@ -23,12 +23,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("qbd_id", sa.String(length=36), nullable=True),
         sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
-        sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_created_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column(
             "updated_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -92,12 +92,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("qbd_id", sa.String(length=36), nullable=True),
         sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
-        sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_created_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column(
             "updated_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -125,12 +125,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("qbd_id", sa.String(length=36), nullable=True),
         sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
-        sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_created_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column(
             "updated_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -183,12 +183,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("qbd_id", sa.String(length=36), nullable=True),
         sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
-        sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_created_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column(
             "updated_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -248,12 +248,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("qbd_id", sa.String(length=36), nullable=True),
         sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
-        sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_created_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column(
             "updated_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -303,12 +303,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("qbd_id", sa.String(length=36), nullable=True),
         sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
-        sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_created_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column(
             "updated_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -372,7 +372,7 @@ def upgrade() -> None:
         sa.Column("qbd_value", sa.Text(), nullable=True),
         sa.Column("winner", sa.String(length=8), nullable=False),
         sa.Column("rule", sa.String(length=64), nullable=False),
-        sa.Column("decided_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_conflicts")),
     )
     with op.batch_alter_table("sync_conflicts", schema=None) as batch_op:
@@ -392,7 +392,7 @@ def upgrade() -> None:
         sa.Column("qbd_id", sa.String(length=36), nullable=True),
         sa.Column("error_code", sa.String(length=64), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
-        sa.Column("created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_errors")),
     )
     with op.batch_alter_table("sync_errors", schema=None) as batch_op:
@@ -405,8 +405,8 @@ def upgrade() -> None:
         sa.Column("entity", sa.String(length=64), nullable=False),
         sa.Column("direction", sa.String(length=16), nullable=False),
         sa.Column("partition_range", sa.String(length=64), nullable=True),
-        sa.Column("window_start", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("window_end", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("window_start", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("window_end", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("fetched", sa.Integer(), nullable=False),
         sa.Column("inserted", sa.Integer(), nullable=False),
@@ -414,8 +414,8 @@ def upgrade() -> None:
         sa.Column("unchanged", sa.Integer(), nullable=False),
         sa.Column("failed", sa.Integer(), nullable=False),
         sa.Column("api_requests", sa.Integer(), nullable=False),
-        sa.Column("started_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_runs")),
     )
@@ -430,7 +430,7 @@ def upgrade() -> None:
         sa.Column("qbd_id", sa.String(length=36), nullable=False),
         sa.Column("data", sa.Text(), nullable=False),
         sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
-        sa.Column("updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_snapshots")),
         sa.UniqueConstraint("entity", "qbd_id", name="uq_sync_snapshots_record"),
     )
@@ -439,12 +439,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("qbd_id", sa.String(length=36), nullable=True),
         sa.Column("qbd_revision_number", sa.String(length=32), nullable=True),
-        sa.Column("qbd_created_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("qbd_updated_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("synced_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_created_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("qbd_updated_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("synced_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column(
             "updated_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -505,7 +505,7 @@ def upgrade() -> None:
         sa.Column("changed_fields", sa.Text(), nullable=True),
         sa.Column(
             "changed_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -514,14 +514,14 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column(
             "next_attempt_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
         sa.Column("claimed_by", sa.String(length=64), nullable=True),
-        sa.Column("claimed_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("claimed_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("run_id", sa.String(length=64), nullable=True),
-        sa.Column("handled_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("handled_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_wms_changes")),
     )
     with op.batch_alter_table("wms_changes", schema=None) as batch_op:
@@ -542,7 +542,7 @@ def upgrade() -> None:
         sa.Column("lot_number", sa.String(length=40), nullable=True),
         sa.Column(
             "updated_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -577,7 +577,7 @@ def upgrade() -> None:
         sa.Column("service_date", sa.Date(), nullable=True),
         sa.Column(
             "updated_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -614,7 +614,7 @@ def upgrade() -> None:
         sa.Column("service_date", sa.Date(), nullable=True),
         sa.Column(
             "updated_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -650,7 +650,7 @@ def upgrade() -> None:
         sa.Column("is_manually_closed", sa.Boolean(), nullable=True),
         sa.Column(
             "updated_at",
-            qbd_pipeline.wms.schema.UtcDateTime(timezone=True),
+            qbd_pipeline.wms.types.UtcDateTime(timezone=True),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 02:35:09.925970
 import sqlalchemy as sa
 from alembic import op
 
-import qbd_pipeline.wms.schema
+import qbd_pipeline.wms.types
 
 # Prices, costs and rates keep the 5 decimal places QuickBooks has (amounts keep 2).
 PRICE_COLUMNS = {
@@ -45,46 +45,46 @@ def upgrade() -> None:
     op.create_table(
         "sync_state",
         sa.Column("entity", sa.String(length=64), nullable=False),
-        sa.Column("fetched_through", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("last_success_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("fetched_through", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("last_success_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("last_run_id", sa.String(length=64), nullable=True),
-        sa.Column("reconciled_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("reconciled_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("entity", name=op.f("pk_sync_state")),
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(
-            sa.Column("qbd_deleted_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True)
+            sa.Column("qbd_deleted_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True)
         )
 
     with op.batch_alter_table("inventory_adjustments", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(
-            sa.Column("qbd_deleted_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True)
+            sa.Column("qbd_deleted_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True)
         )
 
     with op.batch_alter_table("invoices", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(
-            sa.Column("qbd_deleted_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True)
+            sa.Column("qbd_deleted_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True)
         )
 
     with op.batch_alter_table("items", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(
-            sa.Column("qbd_deleted_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True)
+            sa.Column("qbd_deleted_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True)
         )
 
     with op.batch_alter_table("purchase_orders", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(
-            sa.Column("qbd_deleted_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True)
+            sa.Column("qbd_deleted_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True)
         )
 
     with op.batch_alter_table("sales_orders", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(
-            sa.Column("qbd_deleted_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True)
+            sa.Column("qbd_deleted_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True)
         )
 
     with op.batch_alter_table("sync_conflicts", schema=None) as batch_op:
@@ -97,15 +97,15 @@ def upgrade() -> None:
 
     with op.batch_alter_table("sync_runs", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("heartbeat_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True)
+            sa.Column("heartbeat_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(sa.Column("deleted", sa.Integer(), server_default="0", nullable=False))
         batch_op.create_index("ix_sync_runs_status", ["status"], unique=False)
 
     with op.batch_alter_table("vendors", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("qbd_read_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(
-            sa.Column("qbd_deleted_at", qbd_pipeline.wms.schema.UtcDateTime(timezone=True), nullable=True)
+            sa.Column("qbd_deleted_at", qbd_pipeline.wms.types.UtcDateTime(timezone=True), nullable=True)
         )
 
     with op.batch_alter_table("wms_changes", schema=None) as batch_op:

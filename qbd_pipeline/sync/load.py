@@ -15,15 +15,15 @@ import pydantic
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..entities import ENTITIES_BY_NAME, QbdResource, resources_of
-from ..sync.changes import changed_fields, deleted_in_wms, link_changes, lock_record, open_changes
-from ..sync.conflicts import conflict_rows, prior_decisions
-from ..sync.conflicts import record as record_conflicts
-from ..sync.merge import adopted_base, comparable, field_times, inferred_base, merge, pair_new_lines, typed_lines
-from .mapping import Col, EntityMapping
-from .schema import SCALE, TABLES, sync_errors, utcnow
+from ..spec.entities import ENTITIES_BY_NAME, QbdResource, resources_of
+from ..spec.mapping import Col, EntityMapping
+from ..wms.schema import SCALE, TABLES, sync_errors, utcnow
+from ..wms.triggers import sync_writer
+from .changes import changed_fields, deleted_in_wms, link_changes, lock_record, open_changes
+from .conflicts import conflict_rows, prior_decisions
+from .conflicts import record as record_conflicts
+from .merge import adopted_base, comparable, field_times, inferred_base, merge, pair_new_lines, typed_lines
 from .snapshots import read_agreed, read_snapshots, sent_lines_pending, upsert_snapshots
-from .triggers import sync_writer
 
 
 class MappingError(ValueError):

@@ -6,7 +6,7 @@ its request validation and response shapes, the pull assets and the push-back al
 this table, so adding an object type is a row here plus its field mapping.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import import_module
 from typing import Literal
@@ -32,6 +32,50 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class TransactionRules:
+    """What QuickBooks itself does with a transaction type: the defaults it fills in on create, how it
+    prices lines and totals the header, and which item stock figures its lines move. The emulator
+    behaves by these rows; the sync relies on them (it re-reads the items whose figures moved)."""
+
+    party: str  # the header reference the transaction is with: "customer" or "vendor"
+    requires_lines: bool = False  # a create needs at least one line (or line group)
+    from_party: tuple[tuple[str, str], ...] = ()  # header field <- the party's field, when a create leaves it out
+    header_defaults: tuple[tuple[str, object], ...] = ()  # values a create starts with
+    header_flags: tuple[str, ...] = ()  # booleans that are false unless sent
+    default_refs: tuple[tuple[str, str, str], ...] = ()  # (field, reference list, name) a create defaults to
+    priced_lines: bool = True  # lines carry rate x quantity = amount, and the header totals them
+    line_description_from: str = "salesDescription"  # the item field a new line's description defaults to
+    line_rate_from: str = "salesPrice"  # the item field a new line's rate defaults to
+    line_defaults: tuple[tuple[str, object], ...] = ()
+    line_flags: tuple[str, ...] = ()
+    totals: tuple[str, ...] = ()  # of "subtotal", "totalAmount", "balanceRemaining"
+    open_quantity: tuple[str, str] | None = None  # (item figure, line quantity done) open lines add to
+    adjusts_stock: bool = False  # lines' quantityDifference moves quantityOnHand; creates nest the kind
+
+
+_SALES = dict(party="customer", requires_lines=True, header_defaults=(("salesTaxTotal", "0.00"),
+              ("salesTaxPercentage", "0.00")),
+              from_party=(("billingAddress", "billingAddress"), ("shippingAddress", "shippingAddress"),
+                          ("terms", "terms")))
+SALES_ORDER = TransactionRules(
+    **{**_SALES, "header_defaults": (*_SALES["header_defaults"], ("isFullyInvoiced", False))},
+    header_flags=("isManuallyClosed",), line_defaults=(("quantityInvoiced", 0.0),), line_flags=("isManuallyClosed",),
+    totals=("subtotal", "totalAmount"), open_quantity=("quantityOnSalesOrder", "quantityInvoiced"))
+INVOICE = TransactionRules(
+    **{**_SALES, "header_defaults": (*_SALES["header_defaults"], ("appliedAmount", "0.00"))},
+    header_flags=("isPending", "isFinanceCharge"),
+    default_refs=(("receivablesAccount", "account", "Accounts Receivable"),), totals=("subtotal", "balanceRemaining"))
+PURCHASE_ORDER = TransactionRules(
+    party="vendor", requires_lines=True, from_party=(("vendorAddress", "billingAddress"), ("terms", "terms")),
+    header_defaults=(("isFullyReceived", False),), header_flags=("isManuallyClosed",),
+    line_description_from="purchaseDescription", line_rate_from="purchaseCost",
+    line_defaults=(("receivedQuantity", 0.0), ("unbilledQuantity", 0.0), ("isBilled", False)),
+    line_flags=("isManuallyClosed",), totals=("totalAmount",),
+    open_quantity=("quantityOnPurchaseOrder", "receivedQuantity"))
+INVENTORY_ADJUSTMENT = TransactionRules(party="customer", priced_lines=False, adjusts_stock=True)
+
+
+@dataclass(frozen=True)
 class QbdResource:
     """One Conductor QuickBooks Desktop object type and how its endpoints behave."""
 
@@ -49,7 +93,16 @@ class QbdResource:
     name_filters: bool = False  # nameContains/nameFrom/... and fullNames (or names)
     full_names: bool = True  # hierarchical fullName (vendors have only `name`)
     one_of: tuple[str, ...] = ()  # request objects of which a record uses exactly one (item price layouts)
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    name_space: str | None = None  # list objects whose names must be unique together ("entity", "item")
+    opening_balance: tuple[str, ...] = ()  # fields a create's openingBalance sets
+    holds_stock: bool = False  # has quantityOnHand, quantityOnSalesOrder, ... (inventory items)
+    has_components: bool = False  # lists the items it is built from (assemblies)
+    txn: TransactionRules | None = None  # transactions: what QuickBooks does with them
+    list_query: tuple[tuple[str, object], ...] = ()  # parameters every listing sends (SDK names)
+    # Creates send these line fields inside this object (inventory adjustments' `adjustQuantity`) and
+    # leave out `create_line_drop` (the sync adjusts quantities only).
+    create_line_wrap: tuple[str, tuple[str, ...]] | None = None
+    create_line_drop: tuple[str, ...] = ()
 
     def _sdk(self, suffix: str):
         module = import_module("conductor.types.qbd")
@@ -86,17 +139,18 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("inventory_adjustments", depends_on=("items",)),
 )
 
-_ITEM = dict(entity="items", kind="list", name_filters=True)
+_ITEM = dict(entity="items", kind="list", name_filters=True, name_space="item")
 _DETAILS = ("salesOrPurchaseDetails", "salesAndPurchaseDetails")
 
 RESOURCES: tuple[QbdResource, ...] = (
     QbdResource("customers", "customers", "customers", "Customer", "qbd_customer", "list",
-                "customer", name_filters=True),
+                "customer", name_filters=True, name_space="entity", opening_balance=("balance", "totalBalance"),
+                list_query=(("exclude_alternate_shipping_addresses", True),)),
     QbdResource("vendors", "vendors", "vendors", "Vendor", "qbd_vendor", "list",
-                "vendor", name_filters=True, full_names=False),
+                "vendor", name_filters=True, full_names=False, name_space="entity", opening_balance=("balance",)),
     QbdResource(path="inventory-items", sdk_attr="inventory_items", type_name="InventoryItem",
                 object_type="qbd_inventory_item", deleted_type="item_inventory", item_type="inventory",
-                **_ITEM),
+                holds_stock=True, **_ITEM),
     QbdResource(path="non-inventory-items", one_of=_DETAILS, sdk_attr="non_inventory_items",
                 type_name="NonInventoryItem",
                 object_type="qbd_non_inventory_item", deleted_type="item_non_inventory",
@@ -107,19 +161,22 @@ RESOURCES: tuple[QbdResource, ...] = (
                 object_type="qbd_discount_item", deleted_type="item_discount", item_type="discount", **_ITEM),
     QbdResource(path="inventory-assembly-items", sdk_attr="inventory_assembly_items",
                 type_name="InventoryAssemblyItem", object_type="qbd_inventory_assembly_item",
-                deleted_type="item_inventory_assembly", item_type="inventory_assembly", **_ITEM),
+                deleted_type="item_inventory_assembly", item_type="inventory_assembly", holds_stock=True,
+                has_components=True, **_ITEM),
     QbdResource(path="other-charge-items", one_of=_DETAILS, sdk_attr="other_charge_items", type_name="OtherChargeItem",
                 object_type="qbd_other_charge_item", deleted_type="item_other_charge",
                 item_type="other_charge", **_ITEM),
     QbdResource("sales_orders", "sales-orders", "sales_orders", "SalesOrder", "qbd_sales_order",
-                "transaction", "sales_order", can_delete=True),
+                "transaction", "sales_order", can_delete=True, txn=SALES_ORDER),
     QbdResource("purchase_orders", "purchase-orders", "purchase_orders", "PurchaseOrder",
-                "qbd_purchase_order", "transaction", "purchase_order", can_delete=True),
+                "qbd_purchase_order", "transaction", "purchase_order", can_delete=True, txn=PURCHASE_ORDER),
     QbdResource("invoices", "invoices", "invoices", "Invoice", "qbd_invoice", "transaction", "invoice",
-                can_delete=True, can_void=True),
+                can_delete=True, can_void=True, txn=INVOICE),
     QbdResource("inventory_adjustments", "inventory-adjustments", "inventory_adjustments",
                 "InventoryAdjustment", "qbd_inventory_adjustment", "transaction", "inventory_adjustment",
-                paginated=False, can_delete=True, can_void=True),
+                paginated=False, can_delete=True, can_void=True,
+                create_line_wrap=("adjustQuantity", ("quantityDifference", "serialNumber", "lotNumber")),
+                create_line_drop=("valueDifference",), txn=INVENTORY_ADJUSTMENT),
 )
 
 RESOURCES_BY_PATH: dict[str, QbdResource] = {r.path: r for r in RESOURCES}

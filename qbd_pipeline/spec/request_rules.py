@@ -8,7 +8,7 @@ spec's "Maximum length: N characters." text. Two spec rules the SDK cannot expre
 generally: ids are capped at 36 characters and arrays must not be empty. This module turns all that
 into `ObjectRule`s and checks bodies against them, reporting problems in the zod style Conductor uses.
 
-`qbd_pipeline_tests/emulator/test_request_schema.py` proves the derivation equals the spec. The one
+`qbd_pipeline_tests/spec/test_request_rules.py` proves the derivation equals the spec. The one
 known difference is version skew: the installed SDK (1.92.3) documents string caps that the older
 reference spec (1.91.2) does not have yet (e.g. `email` 1023, `memo` 4095); the newer SDK wins here.
 """

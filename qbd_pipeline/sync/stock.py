@@ -9,12 +9,12 @@ items their lines name are read again by id and only those QuickBooks-owned colu
 import conductor
 import sqlalchemy as sa
 
-from ..entities import RESOURCES_BY_PATH
-from ..resources.conductor import ConductorResource
-from ..wms.load import map_columns
-from ..wms.mapping import ITEMS
+from ..conductor.resource import ConductorResource
+from ..spec.entities import RESOURCES_BY_PATH
+from ..spec.mapping import ITEMS
 from ..wms.schema import TABLES
 from ..wms.triggers import sync_writer
+from .load import map_columns
 
 STOCK_COLUMNS = ("quantity_on_hand", "quantity_on_purchase_order", "quantity_on_sales_order", "average_cost")
 STOCK_TYPES = {"inventory": "inventory-items", "inventory_assembly": "inventory-assembly-items"}

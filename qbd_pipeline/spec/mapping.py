@@ -21,6 +21,7 @@ class Col:
     length: int | None = None  # for text; None = unbounded TEXT
     required: bool = False
     readonly: bool = False  # QuickBooks-owned (computed or derived): flows QBD -> WMS only, never pushed
+    refers_to: str | None = None  # a reference's id column: the sync entity it names, looked up by name
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,14 @@ def col(name: str, kind: Kind, *paths: str, required: bool = False, readonly: bo
     return Col(name, kind, paths or (_camel(name),), None, required, readonly)
 
 
-def ref(name: str, *paths: str, readonly: bool = False) -> tuple[Col, Col]:
-    """A QuickBooks reference: its id (pushed as `<name>Id`) and its full name (QuickBooks derives it)."""
+def ref(name: str, *paths: str, readonly: bool = False, to: str | None = None) -> tuple[Col, Col]:
+    """A QuickBooks reference: its id (pushed as `<name>Id`) and its full name (QuickBooks derives it).
+
+    `to` names the sync entity it refers to: a WMS row that names a record the WMS created itself (no
+    id yet) gets the id once that record is in QuickBooks.
+    """
     paths = paths or (_camel(name),)
-    return (Col(f"{name}_qbd_id", "text", tuple(f"{p}.id" for p in paths), 36, readonly=readonly),
+    return (Col(f"{name}_qbd_id", "text", tuple(f"{p}.id" for p in paths), 36, readonly=readonly, refers_to=to),
             Col(f"{name}_name", "text", tuple(f"{p}.fullName" for p in paths), 209, readonly=True))
 
 
@@ -76,8 +81,8 @@ _CONTACT = (
 
 CUSTOMERS = EntityMapping("customers", "customers", (
     text("name", length=41, required=True), text("full_name", length=209, required=True, readonly=True),
-    col("is_active", "bool", required=True), *ref("parent"), col("sublevel", "int", readonly=True),
-    *_CONTACT,
+    col("is_active", "bool", required=True), *ref("parent", to="customers"),
+    col("sublevel", "int", readonly=True), *_CONTACT,
     *address("billing", "billingAddress"), *address("shipping", "shippingAddress"),
     col("balance", "money", readonly=True), col("total_balance", "money", readonly=True),
     *ref("customer_type"), *ref("terms"), *ref("sales_representative"), *ref("sales_tax_code"),
@@ -99,7 +104,7 @@ VENDORS = EntityMapping("vendors", "vendors", (
 
 ITEMS = EntityMapping("items", "items", (
     text("name", length=31, required=True), text("full_name", length=159, required=True, readonly=True),
-    col("is_active", "bool", required=True), *ref("parent"), col("sublevel", "int", readonly=True),
+    col("is_active", "bool", required=True), *ref("parent", to="items"), col("sublevel", "int", readonly=True),
     text("sku", length=31), text("barcode", "barcode.value", length=50),
     text("sales_description", "salesDescription", "salesAndPurchaseDetails.salesDescription",
          "salesOrPurchaseDetails.description", "description"),
@@ -116,18 +121,18 @@ ITEMS = EntityMapping("items", "items", (
     *ref("expense_account", "salesAndPurchaseDetails.expenseAccount"),
     *ref("posting_account", "salesOrPurchaseDetails.postingAccount", "account"),
     *ref("cogs_account"), *ref("asset_account"),
-    *ref("preferred_vendor", "preferredVendor", "salesAndPurchaseDetails.preferredVendor"),
+    *ref("preferred_vendor", "preferredVendor", "salesAndPurchaseDetails.preferredVendor", to="vendors"),
     *ref("sales_tax_code"), *ref("purchase_tax_code", "purchaseTaxCode", "salesAndPurchaseDetails.purchaseTaxCode"),
     *ref("unit_of_measure_set"), *ref("class", "class"), text("external_id", length=36, readonly=True),
 ), has_item_type=True)
 
 _ORDER_LINE = (
-    *ref("item"), text("description"), col("quantity", "quantity"), text("unit_of_measure", length=31),
+    *ref("item", to="items"), text("description"), col("quantity", "quantity"), text("unit_of_measure", length=31),
     col("rate", "price"), col("amount", "money", readonly=True), *ref("sales_tax_code"),
 )
 
 SALES_ORDERS = EntityMapping("sales_orders", "sales_orders", (
-    text("ref_number", length=11), *ref("customer"), col("transaction_date", "date", required=True),
+    text("ref_number", length=11), *ref("customer", to="customers"), col("transaction_date", "date", required=True),
     col("due_date", "date"), col("shipping_date", "date"),
     *address("billing", "billingAddress"), *address("shipping", "shippingAddress"),
     text("purchase_order_number", length=25), col("subtotal", "money", readonly=True),
@@ -141,7 +146,7 @@ SALES_ORDERS = EntityMapping("sales_orders", "sales_orders", (
 )))
 
 PURCHASE_ORDERS = EntityMapping("purchase_orders", "purchase_orders", (
-    text("ref_number", length=11), *ref("vendor"), col("transaction_date", "date", required=True),
+    text("ref_number", length=11), *ref("vendor", to="vendors"), col("transaction_date", "date", required=True),
     col("due_date", "date"), col("expected_date", "date"),
     *address("vendor_address", "vendorAddress"), *address("shipping", "shippingAddress"),
     col("total_amount", "money", readonly=True), col("is_fully_received", "bool", readonly=True),
@@ -156,7 +161,7 @@ PURCHASE_ORDERS = EntityMapping("purchase_orders", "purchase_orders", (
 )))
 
 INVOICES = EntityMapping("invoices", "invoices", (
-    text("ref_number", length=11), *ref("customer"), col("transaction_date", "date", required=True),
+    text("ref_number", length=11), *ref("customer", to="customers"), col("transaction_date", "date", required=True),
     col("due_date", "date"), col("shipping_date", "date"),
     *address("billing", "billingAddress"), *address("shipping", "shippingAddress"),
     text("purchase_order_number", length=25), col("subtotal", "money"), col("sales_tax_total", "money"),
@@ -167,10 +172,10 @@ INVOICES = EntityMapping("invoices", "invoices", (
 
 INVENTORY_ADJUSTMENTS = EntityMapping("inventory_adjustments", "inventory_adjustments", (
     text("ref_number", length=11), col("transaction_date", "date", required=True), *ref("account"),
-    *ref("customer"), *ref("inventory_site"), *ref("class", "class"), text("memo"),
+    *ref("customer", to="customers"), *ref("inventory_site"), *ref("class", "class"), text("memo"),
     text("external_id", length=36, readonly=True),
 ), LineMapping("inventory_adjustment_lines", (
-    *ref("item"), col("quantity_difference", "quantity"), col("value_difference", "money"),
+    *ref("item", to="items"), col("quantity_difference", "quantity"), col("value_difference", "money"),
     text("serial_number", length=4095), text("lot_number", length=40),
 )))
 

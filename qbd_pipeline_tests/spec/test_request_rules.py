@@ -19,14 +19,14 @@ from typing import Any
 
 import pytest
 
-from qbd_pipeline.emulator.request_schema import (
+from qbd_pipeline.spec.entities import RESOURCES, RESOURCES_BY_PATH
+from qbd_pipeline.spec.request_rules import (
     FieldRule,
     ObjectRule,
     body_rule,
     to_json_schema,
     validate_body,
 )
-from qbd_pipeline.entities import RESOURCES, RESOURCES_BY_PATH
 
 SPEC_PATH = Path(__file__).resolve().parents[3] / "shared/reference/openapi.json"
 

@@ -6,9 +6,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..sync.merge import apply_intent, comparable
-from .mapping import EntityMapping
-from .schema import sync_snapshots
+from ..spec.mapping import EntityMapping
+from ..wms.schema import sync_snapshots
+from .merge import apply_intent, comparable
 
 
 def upsert_snapshots(connection: sa.Connection, entity: str, mapping: EntityMapping,

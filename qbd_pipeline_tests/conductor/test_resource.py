@@ -4,7 +4,7 @@ import conductor
 import dagster as dg
 import pytest
 
-from qbd_pipeline.resources.conductor import ConductorResource, MissingSetting, conductor_from_env
+from qbd_pipeline.conductor.resource import ConductorResource, MissingSetting, conductor_from_env
 from qbd_pipeline_tests.conftest import END_USER, SECRET_KEY
 
 

@@ -18,9 +18,9 @@ from datetime import datetime, timedelta, timezone
 
 import conductor
 
-from ..entities import QbdResource
-from ..resources.conductor import ConductorResource
+from ..spec.entities import QbdResource
 from .errors import Offline, Transient, classify
+from .resource import ConductorResource
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +91,7 @@ def list_params(qbd: QbdResource, after: datetime | None, before: datetime | Non
         params["updated_after"] = after.isoformat(timespec="seconds")
     if qbd.kind == "list":
         params["status"] = "all"  # deactivations must arrive too
-    if qbd.path == "customers":
-        params["exclude_alternate_shipping_addresses"] = True
+    params.update(qbd.list_query)
     if qbd.paginated:
         params["limit"] = page_size
     return params

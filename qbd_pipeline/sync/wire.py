@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..emulator.request_schema import ObjectRule, body_rule
-from ..entities import QbdResource
-from ..sync.merge import Decision
-from ..wms.mapping import Col, EntityMapping
+from ..spec.entities import QbdResource
+from ..spec.mapping import Col, EntityMapping
+from ..spec.request_rules import ObjectRule, body_rule
+from .merge import Decision
 
 
 def _wire_value(column: Col, value):
@@ -186,10 +186,12 @@ def lines_body(mapping: EntityMapping, qbd: QbdResource, lines: list[dict], *, c
                     item[keys[0]] = ""
                 elif unsent is not None:
                     unsent.append(Unsent(f"lines[{line_id}].{column.name}", CANNOT_CLEAR))
-        if qbd.path == "inventory-adjustments" and create:
-            adjust = {k: item.pop(k) for k in ("quantityDifference", "serialNumber", "lotNumber") if k in item}
-            item.pop("valueDifference", None)
-            item["adjustQuantity"] = adjust
+        if qbd.create_line_wrap and create:
+            key, wrapped = qbd.create_line_wrap
+            inner = {k: item.pop(k) for k in wrapped if k in item}
+            for dropped in qbd.create_line_drop:
+                item.pop(dropped, None)
+            item[key] = inner
         elif not create:
             item = {"id": line_id or "-1", **item}
         result.append(item)

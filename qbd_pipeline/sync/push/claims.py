@@ -1,0 +1,69 @@
+"""Claims on pending WMS changes: leases a live run renews, so two runs never push the same change
+and a stopped run's changes are retried within minutes."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from ...wms.schema import utcnow, wms_changes
+from .. import ledger
+from .context import PushContext
+
+
+def claim(ctx: PushContext, finished_runs: frozenset[str] = frozenset()) -> dict[int, list]:
+    """Take this entity's due changes, whole records at a time, unless another run holds that record.
+
+    A claim is taken over when its run is known to be finished (failed, crashed, cancelled) or its
+    lease ran out (the run stopped renewing it), so a stopped run's changes are retried within
+    minutes and a live run is never raced.
+    """
+    now, entity, run_id = utcnow(), ctx.entity.name, ctx.settings.run_id
+    finished = list(finished_runs) or ["-"]
+    held = sa.and_(wms_changes.c.claimed_by.is_not(None), wms_changes.c.claimed_by != run_id,
+                   wms_changes.c.claimed_by.not_in(finished),
+                   wms_changes.c.claimed_at >= ledger.lease_cutoff(now, ctx.settings.lease_seconds))
+    busy = (sa.select(wms_changes.c.row_id).where(
+        wms_changes.c.entity == entity, wms_changes.c.status == "pending", held))
+    with ctx.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("LOCK TABLE wms_changes IN SHARE ROW EXCLUSIVE MODE")
+        connection.execute(wms_changes.update().where(
+            wms_changes.c.entity == entity, wms_changes.c.status == "pending",
+            wms_changes.c.next_attempt_at <= now,
+            sa.not_(held),
+            wms_changes.c.row_id.not_in(busy),
+        ).values(claimed_by=run_id, claimed_at=now))
+        rows = connection.execute(sa.select(wms_changes).where(
+            wms_changes.c.claimed_by == run_id, wms_changes.c.entity == entity,
+            wms_changes.c.status == "pending").order_by(wms_changes.c.id)).all()
+    grouped: dict[int, list] = defaultdict(list)
+    for row in rows:
+        grouped[row.row_id].append(row)
+    return grouped
+
+
+def finish(ctx: PushContext, changes: list, status: str, error: str | None = None) -> None:
+    """End a record's claimed changes: `pushed`, `skipped` or `failed` for good, `retry` (pending again
+    after a backoff, `failed` once the attempts are used up) or `release` (pending, unchanged)."""
+    ids = [c.id for c in changes]
+    now, settings = utcnow(), ctx.settings
+    with ctx.engine.begin() as connection:
+        if status == "retry":
+            attempts = max(c.attempts for c in changes) + 1
+            give_up = attempts >= settings.max_attempts
+            ctx.stats.gave_up += 1 if give_up else 0
+            delay = settings.backoff_seconds * 2 ** (attempts - 1)
+            connection.execute(wms_changes.update().where(wms_changes.c.id.in_(ids)).values(
+                status="failed" if give_up else "pending", attempts=attempts, last_error=error,
+                next_attempt_at=now + timedelta(seconds=delay), claimed_by=None, claimed_at=None,
+                run_id=settings.run_id, handled_at=now if give_up else None))
+        elif status == "release":
+            connection.execute(wms_changes.update().where(
+                wms_changes.c.id.in_(ids), wms_changes.c.status == "pending").values(
+                claimed_by=None, claimed_at=None, last_error=error))
+        else:
+            connection.execute(wms_changes.update().where(wms_changes.c.id.in_(ids)).values(
+                status=status, last_error=error, claimed_by=None, claimed_at=None,
+                run_id=settings.run_id, handled_at=now,
+                attempts=wms_changes.c.attempts + (1 if status == "failed" else 0)))

@@ -1,0 +1,109 @@
+"""What every step of pushing one entity shares: settings, counters, outcomes, and the record's read."""
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ...conductor.client import QuickBooks
+from ...conductor.resource import ConductorResource
+from ...spec.entities import Entity
+from ...spec.mapping import MAPPINGS, EntityMapping
+from ...wms.schema import TABLES, utcnow, wms_changes
+from .. import ledger
+from ..conflicts import conflict_rows
+from ..conflicts import record as record_conflicts
+from ..stock import item_ids_in, refresh_stock
+
+
+@dataclass
+class PushSettings:
+    run_id: str
+    dry_run: bool = False
+    max_attempts: int = 5
+    backoff_seconds: float = 30.0
+    lease_seconds: float = ledger.LEASE_SECONDS
+    max_revision_retries: int = 3
+
+
+@dataclass
+class PushStats:
+    pushed: int = 0
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retry_later: int = 0
+    gave_up: int = 0  # changes left `failed` after their last attempt
+    conflicts: int = 0
+    offline: bool = False
+    claimed: int = 0
+    plan: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one record's changes end: `pushed`, `skipped` (with the reason) or `planned` (dry run)."""
+
+    status: str
+    reason: str | None = None
+
+
+PUSHED, PLANNED = Outcome("pushed"), Outcome("planned")
+
+
+def skipped(reason: str) -> Outcome:
+    return Outcome("skipped", reason)
+
+
+@dataclass
+class Read:
+    """The WMS side of one record as one consistent read."""
+
+    row: dict | None
+    lines: list[dict]
+    newest_change: int  # the newest change id of the record when it was read: later ones are newer edits
+
+
+class PushContext:
+    """One entity's push: the WMS tables, QuickBooks, the settings and the counters every step updates."""
+
+    def __init__(self, conductor_resource: ConductorResource, engine: sa.Engine, entity: Entity,
+                 settings: PushSettings) -> None:
+        self.conductor = conductor_resource
+        self.quickbooks = QuickBooks(conductor_resource)  # writes are never replayed blindly
+        self.engine = engine
+        self.entity = entity
+        self.mapping: EntityMapping = MAPPINGS[entity.name]
+        self.header, self.lines_table = TABLES[entity.name]
+        self.settings = settings
+        self.stats = PushStats()
+
+    def read(self, row_id: int) -> Read:
+        with self.engine.connect() as connection:
+            newest = connection.execute(sa.select(sa.func.max(wms_changes.c.id)).where(
+                wms_changes.c.entity == self.entity.name, wms_changes.c.row_id == row_id)).scalar() or 0
+            row = connection.execute(sa.select(self.header).where(self.header.c.id == row_id)).one_or_none()
+            lines = [] if self.lines_table is None else [r._asdict() for r in connection.execute(
+                sa.select(self.lines_table).where(self.lines_table.c.header_id == row_id)
+                .order_by(self.lines_table.c.line_number))]
+        return Read(row._asdict() if row is not None else None, lines, newest)
+
+    def record_conflicts(self, row_id: int, qbd_id: str, decisions) -> None:
+        with self.engine.begin() as connection:
+            self.stats.conflicts += record_conflicts(connection, conflict_rows(
+                decisions, run_id=self.settings.run_id, entity=self.entity.name, row_id=row_id, qbd_id=qbd_id,
+                now=utcnow()))
+
+    def plan(self, row_id: int, qbd_id: str | None, action: str, **detail) -> None:
+        """A dry run's account of what it would do."""
+        self.stats.plan.append({"entity": self.entity.name, "row_id": row_id, "qbd_id": qbd_id, "action": action,
+                                **detail})
+
+    def after_transaction(self, record: dict, wms_lines: list[dict] | None = None) -> None:
+        """Posting an adjustment or an order moves stock figures that only QuickBooks computes: for the
+        items on its lines now, and on lines it had before (a removed line, a changed item)."""
+        if self.lines_table is not None:
+            before = {ln.get("item_qbd_id") for ln in wms_lines or [] if ln.get("item_qbd_id")}
+            refresh_stock(self.conductor, self.engine, item_ids_in([record]) | before)

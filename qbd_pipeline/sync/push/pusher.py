@@ -1,0 +1,145 @@
+"""The push of one entity: claim its due changes, push them record by record, end every claim truly."""
+
+import logging
+
+import sqlalchemy as sa
+
+from ...conductor.errors import Offline, Rejected, Transient
+from ...conductor.resource import ConductorResource
+from ...spec.entities import Entity, QbdResource, resources_of
+from ...wms.schema import TABLES
+from ..changes import changed_fields
+from ..merge import syncable_fields
+from . import claims, remove
+from .context import Outcome, PushContext, PushSettings, PushStats, skipped
+from .create import create
+from .update import update
+
+log = logging.getLogger(__name__)
+
+
+class Pusher(PushContext):
+    """Push one entity's claimed changes: claim, push record by record, end each claim truly."""
+
+    def __init__(self, conductor_resource: ConductorResource, engine: sa.Engine, entity: Entity,
+                 settings: PushSettings) -> None:
+        super().__init__(conductor_resource, engine, entity, settings)
+
+    def claim(self, finished_runs: frozenset[str] = frozenset()) -> dict[int, list]:
+        return claims.claim(self, finished_runs)
+
+    def _finish(self, changes: list, status: str, error: str | None = None) -> None:
+        claims.finish(self, changes, status, error)
+
+    # the run --------------------------------------------------------------------------------
+    def run(self, finished_runs: frozenset[str] = frozenset()) -> PushStats:
+        grouped = self.claim(finished_runs)
+        pending = list(grouped.items())
+        self.stats.claimed = len(pending)
+        done = 0
+        try:
+            for row_id, changes in pending:
+                self._push_one(row_id, changes)
+                done += 1
+                if self.stats.offline:
+                    break
+        except BaseException:  # terminated (or an unexpected crash): hand the rest back at once
+            for _row, rest in pending[done:]:
+                self._finish(rest, "release", "the push-back run stopped while these changes were waiting or being "
+                                              "sent; the next run merges them again")
+            raise
+        for _row, rest in pending[done:]:
+            self._finish(rest, "release", "QuickBooks Desktop was offline; left pending for a later run")
+        return self.stats
+
+    def _push_one(self, row_id: int, changes: list) -> None:
+        release = self.settings.dry_run
+        try:
+            outcome = self.push_row(row_id, changes)
+        except Offline as exc:
+            self.stats.offline = True
+            self._finish(changes, "release", f"QuickBooks Desktop offline: {exc}")
+            return
+        except Rejected as exc:
+            self.stats.failed += 1
+            self.stats.errors.append({"row_id": row_id, "error": str(exc)})
+            self._finish(changes, "release" if release else "failed", str(exc))
+            return
+        except Exception as exc:
+            if not isinstance(exc, Transient):
+                log.exception("%s row %s: unexpected failure", self.entity.name, row_id)
+            self.stats.retry_later += 1
+            self.stats.errors.append({"row_id": row_id, "error": f"{type(exc).__name__}: {exc}"})
+            self._finish(changes, "release" if release else "retry", f"{type(exc).__name__}: {exc}"[:2000])
+            return
+        if release:
+            self._finish(changes, "release")
+        elif outcome.status == "skipped":
+            self.stats.skipped += 1
+            self._finish(changes, "skipped", outcome.reason)
+        else:
+            self.stats.pushed += 1
+            self._finish(changes, "pushed")
+
+    def push_row(self, row_id: int, changes: list) -> Outcome:
+        if self.entity.direction == "qbd_to_wms":
+            return remove.restore(self, row_id, changes)
+        operations = {c.operation for c in changes}
+        read = self.read(row_id)
+        if "delete" in operations:  # ids are never reused, so a deleted row stays deleted
+            qbd_id = next((c.qbd_id for c in reversed(changes) if c.qbd_id), None)
+            if qbd_id is None:
+                reason = "deleted in the WMS before it ever reached QuickBooks"
+                self.plan(row_id, None, "skip", reason=reason)
+                return skipped(reason)
+            return remove.delete(self, row_id, qbd_id)
+        if read.row is None:
+            return skipped("the row no longer exists and no delete was recorded for it")
+        row = read.row
+        if row.get("qbd_deleted_at") is not None:
+            return remove.edit_of_deleted(self, row, changes)
+        self._resolve_references(row, read.lines)
+        qbd = self._resource_for(row)
+        if row.get("qbd_id") is None:
+            return create(self, row, read.lines, qbd, changes, read.newest_change)
+        outcome = update(self, row, read.lines, qbd, changes, read.newest_change)
+        named = changed_fields(changes)
+        owned = named - set(syncable_fields(self.mapping))
+        if outcome.status == "pushed" and operations == {"update"} and named and owned == named:
+            return skipped(f"only QuickBooks-owned fields changed ({', '.join(sorted(owned))}); they flow "
+                           "from QuickBooks to the WMS only and were restored from QuickBooks")
+        return outcome
+
+    def _resource_for(self, row: dict) -> QbdResource:
+        options = resources_of(self.entity.name)
+        if self.mapping.has_item_type:
+            return next(r for r in options if r.item_type == row["item_type"])
+        return options[0]
+
+    def _resolve_references(self, row: dict, lines: list[dict]) -> None:
+        """A WMS row may name a record the WMS created in this same run: find its new QuickBooks id."""
+        line_columns = self.mapping.lines.columns if self.mapping.lines else ()
+        with self.engine.connect() as connection:
+            for records, columns in (([row], self.mapping.columns), (lines, line_columns)):
+                for column in columns:
+                    if column.refers_to is None:
+                        continue
+                    prefix = column.name.removesuffix("_qbd_id")
+                    table = TABLES[column.refers_to][0]
+                    name = table.c["full_name" if resources_of(column.refers_to)[0].full_names else "name"]
+                    for record in records:
+                        if record.get(column.name) is None and record.get(f"{prefix}_name"):
+                            found = connection.execute(sa.select(table.c.qbd_id).where(
+                                name == record[f"{prefix}_name"])).scalar()
+                            if found is None:
+                                if self.settings.dry_run:  # planned: created earlier in a real run
+                                    record[column.name] = f"<new {prefix} {record[f'{prefix}_name']}>"
+                                    continue
+                                raise Transient(f"{prefix} {record[f'{prefix}_name']!r} is not in QuickBooks yet")
+                            record[column.name] = found
+
+    def _resource_for(self, row: dict) -> QbdResource:
+        options = resources_of(self.entity.name)
+        if self.mapping.has_item_type:
+            return next(r for r in options if r.item_type == row["item_type"])
+        return options[0]
