@@ -12,11 +12,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .settings import data_dir
+from .spec.entities import ENTITIES
 
 DEMO_SECRET_KEY = "sk_test_emulator"
 DEMO_END_USER = "end_usr_emulator"
-ENTITY_ORDER = ("customers", "vendors", "items", "sales_orders", "purchase_orders", "invoices",
-                "inventory_adjustments")
+ENTITY_ORDER = tuple(e.name for e in ENTITIES)
 
 
 def load_dotenv_file() -> None:
@@ -125,8 +125,7 @@ def push_back_act(defs, engine, port: int) -> int:
             instance=instance, tags=request.tags, raise_on_error=False)
     print()
     print(f"{'entity':<24}{'pushed':>8}{'created':>9}{'updated':>9}{'skipped':>9}{'failed':>8}{'conflicts':>11}")
-    for node in ("customers", "vendors", "items", "sales_orders", "purchase_orders", "invoices",
-                 "inventory_adjustments"):
+    for node in ENTITY_ORDER:
         out = result.output_for_node(f"push_{node}") if result.success else None
         if out:
             print(f"{node:<24}{out['pushed']:>8}{out['created']:>9}{out['updated']:>9}{out['skipped']:>9}"

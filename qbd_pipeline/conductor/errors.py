@@ -18,12 +18,19 @@ EXPIRED_CURSOR = "INVALID_CURSOR"
 
 
 class QuickBooksError(Exception):
+    """A failure as Conductor reported it: its error `type` (e.g. INTEGRATION_ERROR), its own `code`
+    and QuickBooks' `integrationCode`; `code` is the one that decides (QuickBooks' when it gave one)."""
+
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, error_type: str | None = None,
+                 conductor_code: str | None = None, integration_code: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.status = status
         self.retry_after = retry_after
+        self.error_type = error_type
+        self.conductor_code = conductor_code
+        self.integration_code = integration_code
 
 
 class Offline(QuickBooksError):
@@ -65,15 +72,16 @@ def classify(exc: BaseException) -> BaseException:
         error = _error_body(exc)
         message = error.get("message") or str(exc)
         code = error.get("integrationCode") or error.get("code")
+        about = {"status": exc.status_code, "error_type": error.get("type"), "conductor_code": error.get("code"),
+                 "integration_code": error.get("integrationCode")}
         if error.get("type") == "INTEGRATION_CONNECTION_ERROR":
-            return Offline(message, code=code, status=exc.status_code)
+            return Offline(message, code=code, **about)
         if error.get("code") == EXPIRED_CURSOR:
-            return Transient(message, code=EXPIRED_CURSOR, status=exc.status_code)
+            return Transient(message, code=EXPIRED_CURSOR, **about)
         if error.get("type") in ("INTEGRATION_ERROR", "INVALID_REQUEST_ERROR") and exc.status_code in (400, 404, 422,
                                                                                                        502):
-            return Rejected(message, code=code, status=exc.status_code)
-        return Transient(f"{exc.status_code}: {message}", code=code, status=exc.status_code,
-                         retry_after=_retry_after(exc))
+            return Rejected(message, code=code, **about)
+        return Transient(f"{exc.status_code}: {message}", code=code, retry_after=_retry_after(exc), **about)
     if isinstance(exc, conductor.APIConnectionError):
         return Transient(f"no answer from Conductor ({type(exc).__name__})")
     return exc

@@ -350,11 +350,12 @@ class Company:
             obj["salesTaxTotal"] = money(tax)
         if "totalAmount" in txn.totals:
             obj["totalAmount"] = money(subtotal + tax)
-        if "balanceRemaining" in txn.totals:
+        if txn.remaining:
             applied = to_decimal(obj.get("appliedAmount")) or Decimal(0)
             balance = subtotal + tax - applied
-            obj["balanceRemaining"] = money(balance)
-            obj["isPaid"] = balance <= 0
+            obj[txn.remaining] = money(balance)
+            if txn.settled_flag:
+                obj[txn.settled_flag] = balance <= 0
 
     @staticmethod
     def _voided_line(line: dict) -> dict:
@@ -433,10 +434,10 @@ class Company:
         txn = resource.txn
         if txn is None:
             return effects
-        if txn.adjusts_stock:
+        if txn.on_hand_from:
             for line in obj.get("lines", []):
-                if line.get("item") and line.get("quantityDifference"):
-                    effects[(line["item"]["id"], "quantityOnHand")] += line["quantityDifference"]
+                if line.get("item") and line.get(txn.on_hand_from):
+                    effects[(line["item"]["id"], "quantityOnHand")] += line[txn.on_hand_from]
         elif txn.open_quantity and not obj.get("isManuallyClosed"):
             field, done = txn.open_quantity
             for line in obj.get("lines", []):

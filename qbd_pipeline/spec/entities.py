@@ -48,9 +48,12 @@ class TransactionRules:
     line_rate_from: str = "salesPrice"  # the item field a new line's rate defaults to
     line_defaults: tuple[tuple[str, object], ...] = ()
     line_flags: tuple[str, ...] = ()
-    totals: tuple[str, ...] = ()  # of "subtotal", "totalAmount", "balanceRemaining"
+    totals: tuple[str, ...] = ()  # of "subtotal" (with salesTaxTotal) and "totalAmount"
+    remaining: str | None = None  # total less `appliedAmount`: "balanceRemaining", "creditRemaining"
+    settled_flag: str | None = None  # true once nothing remains ("isPaid")
     open_quantity: tuple[str, str] | None = None  # (item figure, line quantity done) open lines add to
-    adjusts_stock: bool = False  # lines' quantityDifference moves quantityOnHand; creates nest the kind
+    on_hand_from: str | None = None  # the line field that moves the item's quantityOnHand
+    adjusts_stock: bool = False  # creates nest the adjustment kind (adjustQuantity, adjustValue, ...)
 
 
 _SALES = dict(party="customer", requires_lines=True, header_defaults=(("salesTaxTotal", "0.00"),
@@ -64,7 +67,8 @@ SALES_ORDER = TransactionRules(
 INVOICE = TransactionRules(
     **{**_SALES, "header_defaults": (*_SALES["header_defaults"], ("appliedAmount", "0.00"))},
     header_flags=("isPending", "isFinanceCharge"),
-    default_refs=(("receivablesAccount", "account", "Accounts Receivable"),), totals=("subtotal", "balanceRemaining"))
+    default_refs=(("receivablesAccount", "account", "Accounts Receivable"),), totals=("subtotal",),
+    remaining="balanceRemaining", settled_flag="isPaid")
 PURCHASE_ORDER = TransactionRules(
     party="vendor", requires_lines=True, from_party=(("vendorAddress", "billingAddress"), ("terms", "terms")),
     header_defaults=(("isFullyReceived", False),), header_flags=("isManuallyClosed",),
@@ -72,7 +76,8 @@ PURCHASE_ORDER = TransactionRules(
     line_defaults=(("receivedQuantity", 0.0), ("unbilledQuantity", 0.0), ("isBilled", False)),
     line_flags=("isManuallyClosed",), totals=("totalAmount",),
     open_quantity=("quantityOnPurchaseOrder", "receivedQuantity"))
-INVENTORY_ADJUSTMENT = TransactionRules(party="customer", priced_lines=False, adjusts_stock=True)
+INVENTORY_ADJUSTMENT = TransactionRules(party="customer", priced_lines=False, adjusts_stock=True,
+                                        on_hand_from="quantityDifference")
 
 
 @dataclass(frozen=True)

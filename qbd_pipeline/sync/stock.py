@@ -10,14 +10,14 @@ import conductor
 import sqlalchemy as sa
 
 from ..conductor.resource import ConductorResource
-from ..spec.entities import RESOURCES_BY_PATH
+from ..spec.entities import RESOURCES, RESOURCES_BY_PATH
 from ..spec.mapping import ITEMS
 from ..wms.schema import TABLES
 from ..wms.triggers import sync_writer
 from .load import map_columns
 
 STOCK_COLUMNS = ("quantity_on_hand", "quantity_on_purchase_order", "quantity_on_sales_order", "average_cost")
-STOCK_TYPES = {"inventory": "inventory-items", "inventory_assembly": "inventory-assembly-items"}
+STOCK_TYPES = {r.item_type: r.path for r in RESOURCES if r.holds_stock}  # item_type -> path
 _CHUNK = 50
 
 

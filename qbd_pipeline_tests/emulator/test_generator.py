@@ -26,14 +26,7 @@ LIST_PATHS = frozenset(p for p in PATHS if RESOURCES_BY_PATH[p].kind == "list")
 MONEY_KEYS = frozenset({"salesPrice", "purchaseCost", "price", "rate", "creditLimit", "discountRate",
                         "discountRatePercent", "pricePercentage"})
 MONEY_RE = re.compile(r"^-?\d+\.\d{2}$")
-SIZE_FIELDS = {
-    "customers": "customers", "vendors": "vendors", "inventory-items": "inventory_items",
-    "non-inventory-items": "non_inventory_items", "service-items": "service_items",
-    "discount-items": "discount_items", "inventory-assembly-items": "inventory_assembly_items",
-    "other-charge-items": "other_charge_items", "sales-orders": "sales_orders",
-    "purchase-orders": "purchase_orders", "invoices": "invoices",
-    "inventory-adjustments": "inventory_adjustments",
-}
+SIZE_FIELDS = {path: path.replace("-", "_") for path in PATHS}  # CompanySizes field of each object type
 REF_KINDS = {  # body key -> reference-list kind
     "accountId": "account", "incomeAccountId": "account", "cogsAccountId": "account",
     "assetAccountId": "account", "expenseAccountId": "account", "postingAccountId": "account",

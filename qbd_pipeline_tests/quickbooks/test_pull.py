@@ -7,6 +7,7 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
+from qbd_pipeline.spec.entities import ENTITIES as SPEC_ENTITIES
 from qbd_pipeline.wms.schema import TABLES, sync_errors, sync_runs, wms_changes
 from qbd_pipeline_tests.conftest import END_USER, sdk_client
 from qbd_pipeline_tests.wms_compare import differences, snapshot
@@ -14,7 +15,7 @@ from qbd_pipeline_tests.wms_compare import differences, snapshot
 from .pull_helpers import FIRST, control, metadata, pull
 
 EU = {"conductor_end_user_id": END_USER}
-ENTITIES = ("customers", "vendors", "items", "sales_orders", "purchase_orders", "invoices", "inventory_adjustments")
+ENTITIES = tuple(e.name for e in SPEC_ENTITIES)
 
 
 def test_full_initial_load_equals_quickbooks_field_by_field(server, wms):
