@@ -45,12 +45,14 @@ OTHER_CHARGE_ITEMS = "other-charge-items"
 SALES_ORDERS = "sales-orders"
 PURCHASE_ORDERS = "purchase-orders"
 INVOICES = "invoices"
+CREDIT_MEMOS = "credit-memos"
 INVENTORY_ADJUSTMENTS = "inventory-adjustments"
 
 #: Every path the generator writes, in the order `seed_company` reports them.
 PATHS: tuple[str, ...] = (
     CUSTOMERS, VENDORS, INVENTORY_ITEMS, NON_INVENTORY_ITEMS, SERVICE_ITEMS, DISCOUNT_ITEMS,
-    ASSEMBLY_ITEMS, OTHER_CHARGE_ITEMS, SALES_ORDERS, PURCHASE_ORDERS, INVOICES, INVENTORY_ADJUSTMENTS,
+    ASSEMBLY_ITEMS, OTHER_CHARGE_ITEMS, SALES_ORDERS, PURCHASE_ORDERS, INVOICES, CREDIT_MEMOS,
+    INVENTORY_ADJUSTMENTS,
 )
 
 EDIT_SHARE = 0.08  # of every created record: one later update
@@ -204,6 +206,8 @@ _PO_MEMOS = ("Restock", "Reorder below min", "Special order for customer", "Quar
              "Expedite", "Confirm pricing before shipping", "Blanket order release")
 _ADJUST_MEMOS = ("Cycle count", "Damaged in warehouse", "Annual physical count", "Found during audit",
                  "Shrinkage", "Returned to stock", "Water damage write-off", "Miscount correction")
+_RETURN_MEMOS = ("Customer return, unopened", "Wrong item shipped", "Damaged in transit, returned",
+                 "Ordered too many", "Restocking fee waived", "Warranty return")
 _MEMO_FOLLOWUPS = ("updated per customer call", "date changed", "confirmed by phone", "see email",
                    "revised quantities", "approved by manager")
 _NOTES = ("Prefers email invoices", "Tax exempt certificate on file", "Call before 3pm", "Net 30 approved",
@@ -228,6 +232,7 @@ class CompanySizes:
     sales_orders: int = 250
     purchase_orders: int = 80
     invoices: int = 250
+    credit_memos: int = 30
     inventory_adjustments: int = 40
 
     @classmethod
@@ -263,6 +268,7 @@ class CompanySizes:
             sales_orders=linear(base.sales_orders, 25_000),
             purchase_orders=linear(base.purchase_orders, 8_000),
             invoices=linear(base.invoices, 25_000),
+            credit_memos=linear(base.credit_memos, 3_000),
             inventory_adjustments=linear(base.inventory_adjustments, 2_000),
         )
 
@@ -374,7 +380,7 @@ class _Generator:
             NON_INVENTORY_ITEMS: self._non_inventory_item, SERVICE_ITEMS: self._service_item,
             OTHER_CHARGE_ITEMS: self._other_charge_item, DISCOUNT_ITEMS: self._discount_item,
             ASSEMBLY_ITEMS: self._assembly_item, CUSTOMERS: self._customer,
-            SALES_ORDERS: self._sales_order, INVOICES: self._invoice,
+            SALES_ORDERS: self._sales_order, INVOICES: self._invoice, CREDIT_MEMOS: self._credit_memo,
             PURCHASE_ORDERS: self._purchase_order, INVENTORY_ADJUSTMENTS: self._adjustment,
         }
         # (path, count, share created during setup); setup runs in this (dependency) order
@@ -404,6 +410,7 @@ class _Generator:
             self._stream(INVOICES, s.invoices, setup_end, main_end),
             self._stream(PURCHASE_ORDERS, s.purchase_orders, setup_end, main_end),
             self._stream(INVENTORY_ADJUSTMENTS, s.inventory_adjustments, setup_end, main_end),
+            self._stream(CREDIT_MEMOS, s.credit_memos, setup_end, main_end),
         ]
         for offset, path in heapq.merge(*streams, key=itemgetter(0)):
             self._run_edits(until=offset)
@@ -421,8 +428,8 @@ class _Generator:
     def _check_sizes(self) -> None:
         s = self.sizes
         sellable = s.inventory_items + s.inventory_assembly_items + s.non_inventory_items + s.service_items
-        if (s.sales_orders or s.invoices) and not (s.customers and sellable):
-            raise ValueError("sales orders and invoices need customers and sellable items")
+        if (s.sales_orders or s.invoices or s.credit_memos) and not (s.customers and sellable):
+            raise ValueError("sales orders, invoices and credit memos need customers and sellable items")
         if s.purchase_orders and not (s.vendors and s.inventory_items + s.non_inventory_items):
             raise ValueError("purchase orders need vendors and inventory or non-inventory items")
         if (s.inventory_adjustments or s.inventory_assembly_items) and not s.inventory_items:
@@ -855,6 +862,21 @@ class _Generator:
         body = self._sales_header(INVOICES, ts, str(1000 + self._next(INVOICES)))
         self._create(INVOICES, body, ts, offset)
 
+    def _credit_memo(self, offset: float) -> None:
+        """A customer returns one or two stocked goods: they go back on hand, the customer gets credit."""
+        ts = self._stamp(offset)
+        rng = self.rng
+        pool = self.inventory or self.non_inventory
+        lines = []
+        for item in rng.sample(pool, min(len(pool), rng.choice((1, 1, 1, 2)))):
+            lines.append({"itemId": item.id, "quantity": rng.choice((1, 1, 2, 3, 5)), "rate": _money(item.price),
+                          "description": item.desc})
+        body: dict = {"customerId": self._pick_customer(), "transactionDate": ts.date().isoformat(),
+                      "refNumber": f"CM-{1000 + self._next(CREDIT_MEMOS)}", "lines": lines}
+        if rng.random() < 0.7:
+            body["memo"] = rng.choice(_RETURN_MEMOS)
+        self._create(CREDIT_MEMOS, body, ts, offset)
+
     def _purchase_order(self, offset: float) -> None:
         ts = self._stamp(offset)
         rng = self.rng
@@ -926,7 +948,7 @@ class _Generator:
         if isinstance(tag, _Item):
             return self._item_edit(tag)
         memos = {SALES_ORDERS: _SO_MEMOS, INVOICES: _INVOICE_MEMOS, PURCHASE_ORDERS: _PO_MEMOS,
-                 INVENTORY_ADJUSTMENTS: _ADJUST_MEMOS}[path]
+                 INVENTORY_ADJUSTMENTS: _ADJUST_MEMOS, CREDIT_MEMOS: _RETURN_MEMOS}[path]
         return {"memo": f"{rng.choice(memos)}; {rng.choice(_MEMO_FOLLOWUPS)}"}
 
     def _item_edit(self, item: _Item) -> dict:

@@ -76,6 +76,10 @@ PURCHASE_ORDER = TransactionRules(
     line_defaults=(("receivedQuantity", 0.0), ("unbilledQuantity", 0.0), ("isBilled", False)),
     line_flags=("isManuallyClosed",), totals=("totalAmount",),
     open_quantity=("quantityOnPurchaseOrder", "receivedQuantity"))
+CREDIT_MEMO = TransactionRules(  # a customer return: the goods go back on hand, the credit waits to be used
+    **{**_SALES, "header_defaults": _SALES["header_defaults"]}, header_flags=("isPending",),
+    default_refs=(("receivablesAccount", "account", "Accounts Receivable"),), totals=("subtotal", "totalAmount"),
+    remaining="creditRemaining", on_hand_from="quantity")
 INVENTORY_ADJUSTMENT = TransactionRules(party="customer", priced_lines=False, adjusts_stock=True,
                                         on_hand_from="quantityDifference")
 
@@ -140,6 +144,8 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("sales_orders", depends_on=("customers", "items"), conflict_rule="wms_wins"),
     Entity("purchase_orders", depends_on=("vendors", "items")),
     Entity("invoices", depends_on=("customers", "items"), direction="qbd_to_wms", conflict_rule="never_push"),
+    # Customer returns are booked in the warehouse first.
+    Entity("credit_memos", depends_on=("customers", "items")),
     # Pushed once, as quantity differences (net change); stock figures flow from QuickBooks only.
     Entity("inventory_adjustments", depends_on=("items",)),
 )
@@ -177,6 +183,8 @@ RESOURCES: tuple[QbdResource, ...] = (
                 "qbd_purchase_order", "transaction", "purchase_order", can_delete=True, txn=PURCHASE_ORDER),
     QbdResource("invoices", "invoices", "invoices", "Invoice", "qbd_invoice", "transaction", "invoice",
                 can_delete=True, can_void=True, txn=INVOICE),
+    QbdResource("credit_memos", "credit-memos", "credit_memos", "CreditMemo", "qbd_credit_memo", "transaction",
+                "credit_memo", can_delete=True, can_void=True, txn=CREDIT_MEMO),
     QbdResource("inventory_adjustments", "inventory-adjustments", "inventory_adjustments",
                 "InventoryAdjustment", "qbd_inventory_adjustment", "transaction", "inventory_adjustment",
                 paginated=False, can_delete=True, can_void=True,

@@ -170,6 +170,17 @@ INVOICES = EntityMapping("invoices", "invoices", (
     *ref("receivables_account"), *ref("class", "class"), text("external_id", length=36, readonly=True),
 ), LineMapping("invoice_lines", (*_ORDER_LINE, col("service_date", "date"))))
 
+CREDIT_MEMOS = EntityMapping("credit_memos", "credit_memos", (
+    text("ref_number", length=11), *ref("customer", to="customers"), col("transaction_date", "date", required=True),
+    col("due_date", "date"), col("shipping_date", "date"),
+    *address("billing", "billingAddress"), *address("shipping", "shippingAddress"),
+    text("purchase_order_number", length=25), col("subtotal", "money", readonly=True),
+    col("sales_tax_total", "money", readonly=True), col("total_amount", "money", readonly=True),
+    col("credit_remaining", "money", readonly=True), col("is_pending", "bool"), text("memo"),
+    *ref("terms"), *ref("sales_representative"), *ref("shipping_method"), *ref("receivables_account"),
+    *ref("class", "class"), text("external_id", length=36, readonly=True),
+), LineMapping("credit_memo_lines", (*_ORDER_LINE, col("service_date", "date"))))
+
 INVENTORY_ADJUSTMENTS = EntityMapping("inventory_adjustments", "inventory_adjustments", (
     text("ref_number", length=11), col("transaction_date", "date", required=True), *ref("account"),
     *ref("customer", to="customers"), *ref("inventory_site"), *ref("class", "class"), text("memo"),
@@ -180,4 +191,4 @@ INVENTORY_ADJUSTMENTS = EntityMapping("inventory_adjustments", "inventory_adjust
 )))
 
 MAPPINGS: dict[str, EntityMapping] = {m.entity: m for m in (
-    CUSTOMERS, VENDORS, ITEMS, SALES_ORDERS, PURCHASE_ORDERS, INVOICES, INVENTORY_ADJUSTMENTS)}
+    CUSTOMERS, VENDORS, ITEMS, SALES_ORDERS, PURCHASE_ORDERS, INVOICES, CREDIT_MEMOS, INVENTORY_ADJUSTMENTS)}

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from qbd_pipeline.emulator.reference_lists import ref_id
-from qbd_pipeline.spec.entities import RESOURCES
+from qbd_pipeline.spec.entities import RESOURCES, RESOURCES_BY_PATH
 from qbd_pipeline_tests.conftest import END_USER, SECRET_KEY
 
 from .spec_check import SpecChecker
@@ -84,6 +84,7 @@ def _create_bodies(http: httpx.Client) -> dict[str, dict]:
                          "lines": [line]},
         "purchase-orders": {"vendorId": vendor["id"], "transactionDate": "2026-05-01", "lines": [line]},
         "invoices": {"customerId": customer["id"], "transactionDate": "2026-05-01", "lines": [line]},
+        "credit-memos": {"customerId": customer["id"], "transactionDate": "2026-05-01", "lines": [line]},
         "inventory-adjustments": {"accountId": ref_id("account", "Inventory Adjustments"),
                                   "transactionDate": "2026-05-01",
                                   "lines": [{"itemId": item["id"], "adjustQuantity": {"quantityDifference": 3}}]},
@@ -92,7 +93,7 @@ def _create_bodies(http: httpx.Client) -> dict[str, dict]:
 
 def _update_body(path: str, record: dict) -> dict:
     body = {"revisionNumber": record["revisionNumber"]}
-    if path in ("sales-orders", "purchase-orders", "invoices", "inventory-adjustments"):
+    if RESOURCES_BY_PATH[path].kind == "transaction":
         body["memo"] = "updated by the conformance test"
     elif path == "vendors":
         body["phone"] = "555-0199"

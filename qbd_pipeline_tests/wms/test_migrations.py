@@ -28,11 +28,13 @@ def test_a_column_added_to_a_synced_table_is_captured_only_through_a_new_migrati
     engine = wms.engine()
     downgrade(engine, "0003")
     with engine.connect() as connection:
-        drifted = triggers.drift(connection)
+        drifted = set(triggers.drift(connection))
+        missing = set(triggers.expected(connection.dialect.name)) - set(sa.inspect(connection).get_table_names())
+    assert missing and missing <= drifted  # tables later migrations add
     if engine.dialect.name == "sqlite":
         assert "customers" in drifted and "sales_order_lines" not in drifted
     else:
-        assert drifted == []  # PostgreSQL's triggers compare whole rows: nothing to watch by name
+        assert drifted == missing  # PostgreSQL's triggers compare whole rows: nothing to watch by name
     upgrade(engine)
     with engine.connect() as connection:
         assert triggers.drift(connection) == []
@@ -45,14 +47,15 @@ def _statements(path) -> list:
             if isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) for k in node.keys)]
 
 
-def test_db_revision_generates_the_trigger_migration_and_nothing_when_the_schema_agrees(tmp_path):
-    """Regenerating 0004 from a copy without it writes the same SQL; at head there is nothing to write."""
+def test_db_revision_writes_the_newest_migration_again_and_nothing_when_the_schema_agrees(tmp_path):
+    """Regenerated from a copy without it, the newest migration has the same trigger SQL (the newest
+    ones are generated: 0004 recreates triggers, 0005 adds credit memos); at head there is nothing to write."""
+    shipped = sorted((MIGRATIONS / "versions").glob("[0-9]*.py"))[-1]
     copy = tmp_path / "migrations"
-    shutil.copytree(MIGRATIONS, copy, ignore=shutil.ignore_patterns("__pycache__", "0004_*"))
+    shutil.copytree(MIGRATIONS, copy, ignore=shutil.ignore_patterns("__pycache__", shipped.name))
     generated = new_revision("again", migrations=copy)
-    shipped = next((MIGRATIONS / "versions").glob("0004_*.py"))
-    assert generated.name.startswith("0004_")
-    assert _statements(generated) == _statements(shipped)
+    assert generated.name[:4] == shipped.name[:4]
+    assert _statements(generated) == _statements(shipped) != []
     shutil.copy(shipped, copy / "versions" / generated.name)
     empty = new_revision("nothing", migrations=copy)
     assert _statements(empty) == []
