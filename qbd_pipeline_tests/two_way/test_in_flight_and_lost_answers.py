@@ -134,22 +134,28 @@ def test_a_lost_create_answer_of_an_inactive_vendor_is_found_and_linked(server, 
     assert len(client.qbd.vendors.list(name_contains="Dormant", status="all", **EU).data) == 1
 
 
-def test_a_pull_links_a_record_whose_create_answer_was_lost_instead_of_inserting_it_again(server, wms):
-    loaded(server, wms)
-    client = sdk_client(server)
+def _order_whose_create_answer_was_lost(server, wms, client, memo: str) -> int:
+    """A WMS order whose create QuickBooks committed without the answer coming back, QuickBooks then
+    going offline before the push could look for it; returns the WMS row id."""
     item = client.qbd.inventory_items.list(limit=1, **EU).data[0]
     customer = client.qbd.customers.list(limit=1, **EU).data[0]
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
-    sql(wms, "INSERT INTO sales_orders (customer_qbd_id, transaction_date, memo) VALUES (:c, '2026-11-01', 'lost')",
-        c=customer.id)
-    order_id = row(wms, "sales_orders", memo="lost")["id"]
+    sql(wms, "INSERT INTO sales_orders (customer_qbd_id, transaction_date, memo) VALUES (:c, '2026-11-01', :m)",
+        c=customer.id, m=memo)
+    order_id = row(wms, "sales_orders", memo=memo)["id"]
     sql(wms, "INSERT INTO sales_order_lines (header_id, line_number, item_qbd_id, quantity) VALUES (:h, 1, :i, 2)",
         h=order_id, i=item.id)
-    # The create commits but its answer is lost, and QuickBooks goes offline before the push can look.
     control(server, "POST", "faults", kind="drop_after_commit", method="POST", path_contains="/sales-orders")
     control(server, "POST", "faults", kind="qbd_offline", method="GET", path_contains="/sales-orders", count=20)
     push(server, wms, raise_on_error=False)
     control(server, "DELETE", "faults")
+    return order_id
+
+
+def test_a_pull_links_a_record_whose_create_answer_was_lost_instead_of_inserting_it_again(server, wms):
+    loaded(server, wms)
+    client = sdk_client(server)
+    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    order_id = _order_whose_create_answer_was_lost(server, wms, client, "lost")
     assert row(wms, "sales_orders", id=order_id)["qbd_id"] is None
     assert pull(server, wms, "2026-11-01-05:00").success  # QuickBooks has the order: linked, not inserted
     with wms.engine().connect() as connection:
@@ -230,17 +236,7 @@ def test_the_push_run_is_not_recorded_success_when_a_change_gave_up(server, wms)
 def test_a_lost_create_is_found_even_after_the_wms_changed_its_date(server, wms):
     loaded(server, wms)
     client = sdk_client(server)
-    item = client.qbd.inventory_items.list(limit=1, **EU).data[0]
-    customer = client.qbd.customers.list(limit=1, **EU).data[0]
-    sql(wms, "INSERT INTO sales_orders (customer_qbd_id, transaction_date, memo) VALUES (:c, '2026-11-01', 'moved')",
-        c=customer.id)
-    order_id = row(wms, "sales_orders", memo="moved")["id"]
-    sql(wms, "INSERT INTO sales_order_lines (header_id, line_number, item_qbd_id, quantity) VALUES (:h, 1, :i, 2)",
-        h=order_id, i=item.id)
-    control(server, "POST", "faults", kind="drop_after_commit", method="POST", path_contains="/sales-orders")
-    control(server, "POST", "faults", kind="qbd_offline", method="GET", path_contains="/sales-orders", count=20)
-    push(server, wms, raise_on_error=False)
-    control(server, "DELETE", "faults")
+    order_id = _order_whose_create_answer_was_lost(server, wms, client, "moved")
     sql(wms, "UPDATE sales_orders SET transaction_date = '2026-11-05' WHERE id = :i", i=order_id)
     sql(wms, "UPDATE wms_changes SET next_attempt_at = changed_at")
     assert push(server, wms).success
