@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from qbd_pipeline.emulator.state import Emulator
 from qbd_pipeline.spec.entities import ENTITIES, resources_of
 from qbd_pipeline.spec.mapping import MAPPINGS
-from qbd_pipeline.sync.load import map_record
+from qbd_pipeline.sync.convert import map_record
 from qbd_pipeline.wms.schema import TABLES
 
 NOW = datetime.fromisoformat("2026-01-01T00:00:00+00:00")

@@ -51,6 +51,13 @@ class ConductorResource(dg.ConfigurableResource):
             if not value:
                 raise MissingSetting(variable, what)
 
+    def require_for_step(self) -> None:
+        """`require`, in a Dagster step: a missing setting fails the step with its one line, no retries."""
+        try:
+            self.require()
+        except MissingSetting as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from None
+
     def client(self, *, retries: bool = True) -> conductor.Conductor:
         """An SDK client; `retries=False` for writes and cursor pages (never replay those).
 

@@ -8,13 +8,14 @@ QuickBooks: a sync that mirrors stock must re-read items that adjustments and or
 """
 
 import uuid
-from collections import defaultdict
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
-from ..spec.entities import RESOURCES_BY_PATH, QbdResource, TransactionRules
-from ..spec.request_rules import body_rule, validate_body
-from . import errors, reference_lists, shapes
+from ..spec.entities import RESOURCES_BY_PATH, QbdResource
+from ..spec.request_checks import validate_body
+from ..spec.request_rules import body_rule
+from . import errors, reference_lists, shapes, transactions
+from .amounts import money, to_decimal
 from .clock import CompanyClock
 from .store import Store
 
@@ -27,28 +28,8 @@ _REF_PATHS = {
     "item": ITEM_PATHS,
     "inventoryItem": STOCK_PATHS,
 }
-_CENT = Decimal("0.01")
 _REVISION_BASE = 1_700_000_000
 _ID_SUFFIX = "1700000000"
-
-
-def money(value: Decimal) -> str:
-    return str(value.quantize(_CENT, rounding=ROUND_HALF_UP))
-
-
-def price(value: Decimal) -> str:
-    """Prices and rates keep up to 5 decimal places (QuickBooks' PRICETYPE), and at least 2."""
-    value = value.quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP).normalize()
-    return f"{value:.{max(2, -value.as_tuple().exponent)}f}"
-
-
-def to_decimal(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
 
 
 class Company:
@@ -155,10 +136,10 @@ class Company:
                 raise errors.object_not_found(record_id)
             when = self.clock.now()
             obj = dict(current)
-            obj["lines"] = [self._voided_line(line) for line in current.get("lines", [])]
+            obj["lines"] = [transactions.voided_line(line) for line in current.get("lines", [])]
             obj["memo"] = f"VOID: {current.get('memo') or ''}".strip()
             obj.update(updatedAt=self.clock.stamp(when), revisionNumber=self._new_revision())
-            self._recompute_totals(resource, obj)
+            transactions.recompute_totals(resource, obj)
             self._save(resource, obj, when)
             self._apply_stock_effects(resource, current, obj)
         return {"id": record_id, "objectType": resource.object_type, "refNumber": obj.get("refNumber"),
@@ -201,31 +182,9 @@ class Company:
         params = dict(body)
         params.pop("revisionNumber", None)
         if txn and txn.adjusts_stock and "lines" in params:
-            params["lines"] = [self._flatten_adjustment_line(line) for line in params["lines"]]
+            params["lines"] = [transactions.flatten_adjustment_line(self.store, self.end_user, line)
+                               for line in params["lines"]]
         return params
-
-    def _flatten_adjustment_line(self, line: dict) -> dict:
-        """Create bodies nest the adjustment kind; the stored line is flat, as updates send it."""
-        flat = {k: v for k, v in line.items()
-                if k not in ("adjustQuantity", "adjustValue", "adjustSerialNumber", "adjustLotNumber")}
-        for key in ("adjustQuantity", "adjustValue", "adjustSerialNumber", "adjustLotNumber"):
-            detail = line.get(key)
-            if not detail:
-                continue
-            flat.update({k: v for k, v in detail.items() if k not in ("newQuantity", "newValue")})
-            if "newQuantity" in detail:
-                item = self.store.find(self.end_user, line.get("itemId", ""))
-                on_hand = (item.data.get("quantityOnHand") or 0) if item else 0
-                flat["quantityDifference"] = detail["newQuantity"] - on_hand
-            if "newValue" in detail:
-                item = self.store.find(self.end_user, line.get("itemId", ""))
-                data = item.data if item else {}
-                current_value = (to_decimal(data.get("averageCost")) or Decimal(0)) * Decimal(
-                    str(data.get("quantityOnHand") or 0))
-                flat["valueDifference"] = float((to_decimal(detail["newValue"]) or Decimal(0)) - current_value)
-            if isinstance(flat.get("valueDifference"), str):
-                flat["valueDifference"] = float(to_decimal(flat["valueDifference"]) or 0)
-        return flat
 
     def _finish_list_object(self, resource: QbdResource, obj: dict, params: dict, current: dict | None) -> None:
         if obj.get("isActive") is None:
@@ -278,94 +237,17 @@ class Company:
                 else:
                     line = shapes.build(line_cls, line_params, resolve)
                     line["id"] = self._new_id("transaction")
-                    self._default_line(resource, line)
+                    transactions.default_line(self.store, self.end_user, resource, line)
                 shapes.fill_required(line_cls, line)
-                self._price_line(resource, line, line_params)
+                transactions.price_line(resource, line, line_params)
                 lines.append(line)
             obj["lines"] = lines
         if params.get("lineGroups"):
             group_id = params["lineGroups"][0].get("itemGroupId") or params["lineGroups"][0].get("id")
             raise errors.invalid_reference("itemGroup", str(group_id), resource.type_name)
         if current is None:
-            self._default_header(resource, obj)
-        self._recompute_totals(resource, obj)
-
-    def _default_header(self, resource: QbdResource, obj: dict) -> None:
-        txn: TransactionRules = resource.txn
-        party = obj.get(txn.party)
-        party_row = self.store.find(self.end_user, party["id"]).data if party and party.get("id") else {}
-        for field, source in txn.from_party:
-            obj[field] = obj.get(field) or party_row.get(source)
-        for field, value in txn.header_defaults:
-            obj[field] = value
-        for field, kind, name in txn.default_refs:
-            entry = reference_lists.BY_NAME[(kind, name)]
-            obj[field] = obj.get(field) or {"id": entry.id, "fullName": entry.full_name}
-        for flag in txn.header_flags:
-            obj[flag] = bool(obj.get(flag))
-
-    def _default_line(self, resource: QbdResource, line: dict) -> None:
-        txn: TransactionRules = resource.txn
-        if not txn.priced_lines:
-            return
-        item_ref = line.get("item")
-        item = self.store.find(self.end_user, item_ref["id"]).data if item_ref and item_ref.get("id") else {}
-        if line.get("description") is None:
-            line["description"] = item.get(txn.line_description_from) or item.get("name")
-        for field, value in txn.line_defaults:
-            line[field] = value
-        for flag in txn.line_flags:
-            line[flag] = bool(line.get(flag))
-        line["_itemRate"] = item.get(txn.line_rate_from)
-
-    def _price_line(self, resource: QbdResource, line: dict, line_params: dict) -> None:
-        """QuickBooks works out amount from quantity x rate, or rate from amount, or the item's price."""
-        suggested = line.pop("_itemRate", None)
-        if not resource.txn.priced_lines:
-            return
-        quantity = line.get("quantity")
-        rate = to_decimal(line.get("rate"))
-        amount = to_decimal(line_params.get("amount")) if "amount" in line_params else None
-        if amount is None and rate is None and "amount" not in line_params and line.get("amount") is None:
-            rate = to_decimal(suggested) or Decimal(0)
-            line["rate"] = price(rate)
-        if amount is not None:
-            line["amount"] = money(amount)
-            if rate is None and quantity:
-                line["rate"] = price(amount / Decimal(str(quantity)))
-        elif rate is not None and ("rate" in line_params or "quantity" in line_params or line.get("amount") is None):
-            line["amount"] = money(rate * Decimal(str(quantity if quantity is not None else 1)))
-        if line.get("rate") is not None:
-            line["rate"] = price(to_decimal(line["rate"]) or Decimal(0))
-
-    def _recompute_totals(self, resource: QbdResource, obj: dict) -> None:
-        txn: TransactionRules = resource.txn
-        if not txn.priced_lines:
-            return
-        subtotal = sum((to_decimal(line.get("amount")) or Decimal(0) for line in obj.get("lines", [])),
-                       Decimal(0))
-        tax = to_decimal(obj.get("salesTaxTotal")) or Decimal(0)
-        if "subtotal" in txn.totals:
-            obj["subtotal"] = money(subtotal)
-            obj["salesTaxTotal"] = money(tax)
-        if "totalAmount" in txn.totals:
-            obj["totalAmount"] = money(subtotal + tax)
-        if txn.remaining:
-            applied = to_decimal(obj.get("appliedAmount")) or Decimal(0)
-            balance = subtotal + tax - applied
-            obj[txn.remaining] = money(balance)
-            if txn.settled_flag:
-                obj[txn.settled_flag] = balance <= 0
-
-    @staticmethod
-    def _voided_line(line: dict) -> dict:
-        voided = dict(line)
-        for key in ("quantity", "quantityDifference", "valueDifference"):
-            if voided.get(key) is not None:
-                voided[key] = 0.0
-        if voided.get("amount") is not None:
-            voided["amount"] = "0.00"
-        return voided
+            transactions.default_header(self.store, self.end_user, resource, obj)
+        transactions.recompute_totals(resource, obj)
 
     def _columns(self, resource: QbdResource, obj: dict, when: datetime) -> dict:
         columns = {"updated_utc": int(when.timestamp()), "is_active": 1 if obj.get("isActive", True) else 0}
@@ -426,27 +308,8 @@ class Company:
             self._rename_children(child)
 
     # stock ----------------------------------------------------------------------------------
-    @staticmethod
-    def _stock_effects(resource: QbdResource, obj: dict | None) -> dict[tuple[str, str], float]:
-        effects: dict[tuple[str, str], float] = defaultdict(float)
-        if obj is None:
-            return effects
-        txn = resource.txn
-        if txn is None:
-            return effects
-        if txn.on_hand_from:
-            for line in obj.get("lines", []):
-                if line.get("item") and line.get(txn.on_hand_from):
-                    effects[(line["item"]["id"], "quantityOnHand")] += line[txn.on_hand_from]
-        elif txn.open_quantity and not obj.get("isManuallyClosed"):
-            field, done = txn.open_quantity
-            for line in obj.get("lines", []):
-                if line.get("item") and line.get("quantity") and not line.get("isManuallyClosed"):
-                    effects[(line["item"]["id"], field)] += line["quantity"] - (line.get(done) or 0)
-        return effects
-
     def _apply_stock_effects(self, resource: QbdResource, before: dict | None, after: dict | None) -> None:
-        old, new = self._stock_effects(resource, before), self._stock_effects(resource, after)
+        old, new = transactions.stock_effects(resource, before), transactions.stock_effects(resource, after)
         for key in set(old) | set(new):
             delta = new.get(key, 0.0) - old.get(key, 0.0)
             if not delta:

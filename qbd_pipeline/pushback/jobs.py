@@ -9,7 +9,7 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field
 
-from ..conductor.resource import ConductorResource, MissingSetting
+from ..conductor.resource import ConductorResource
 from ..settings import COMPANY_TAG, company_key, quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
 from ..sync import ledger
@@ -62,10 +62,7 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
     )
     def _push(context: dg.OpExecutionContext, config: PushBackConfig, conductor: ConductorResource,
               wms: WmsDatabase) -> dg.Output:
-        try:
-            conductor.require()
-        except MissingSetting as exc:
-            raise dg.Failure(description=str(exc), allow_retries=False) from None
+        conductor.require_for_step()
         settings = PushSettings(run_id=context.run_id, dry_run=config.dry_run, max_attempts=config.max_attempts,
                                 backoff_seconds=config.backoff_seconds)
         engine = wms.engine()

@@ -9,7 +9,7 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field
 
-from ..conductor.resource import ConductorResource, MissingSetting
+from ..conductor.resource import ConductorResource
 from ..settings import pull_lookback_minutes, quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
 from ..spec.mapping import MAPPINGS
@@ -57,10 +57,7 @@ def pull_metadata(result: PullResult, row_count: int) -> dict:
 
 def run_pull(context: dg.AssetExecutionContext, entity: Entity, conductor: ConductorResource,
              wms: WmsDatabase, config: PullConfig) -> dg.MaterializeResult:
-    try:
-        conductor.require()
-    except MissingSetting as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    conductor.require_for_step()
     engine = wms.engine()
     window = context.partition_time_window
     keys = context.partition_key_range

@@ -10,7 +10,7 @@ asset, and a `sync_runs` row (direction `reconcile`).
 import dagster as dg
 
 from ..concurrency import ensure_company_pool
-from ..conductor.resource import ConductorResource, MissingSetting
+from ..conductor.resource import ConductorResource
 from ..settings import COMPANY_TAG, company_key, quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
 from ..sync.gates import gate
@@ -26,10 +26,7 @@ def build_reconcile_op(entity: Entity) -> dg.OpDefinition:
            out=dg.Out(dict), tags={"kind": "quickbooks"}, pool=quickbooks_pool(),
            description=f"List every QuickBooks {entity.name.replace('_', ' ')} record and reconcile the WMS.")
     def _reconcile(context: dg.OpExecutionContext, conductor: ConductorResource, wms: WmsDatabase) -> dict:
-        try:
-            conductor.require()
-        except MissingSetting as exc:
-            raise dg.Failure(description=str(exc), allow_retries=False) from None
+        conductor.require_for_step()
         result = pull_entity(conductor, wms.engine(), entity, run_id=context.run_id, partition_start=None,
                              partition_end=None, from_beginning=True, partition_range="reconcile",
                              settings=PullSettings(), reconcile=True, on_progress=context.log.info)

@@ -8,28 +8,22 @@ transaction. A record that fails validation or mapping becomes a `RecordError`; 
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
 
 import pydantic
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..spec.entities import ENTITIES_BY_NAME, QbdResource, resources_of
-from ..spec.mapping import Col, EntityMapping
-from ..wms.schema import SCALE, TABLES, sync_errors, utcnow
+from ..spec.mapping import EntityMapping
+from ..wms.schema import TABLES, sync_errors, utcnow
 from ..wms.triggers import sync_writer
+from .bulk import insert_rows, upsert_rows
 from .changes import changed_fields, deleted_in_wms, link_changes, lock_record, open_changes
 from .conflicts import conflict_rows, prior_decisions
 from .conflicts import record as record_conflicts
+from .convert import MappingError, map_record
 from .merge import adopted_base, comparable, field_times, inferred_base, merge, pair_new_lines, typed_lines
 from .snapshots import read_agreed, read_snapshots, sent_lines_pending, upsert_snapshots
-
-
-class MappingError(ValueError):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(f"{column}: {message}")
-        self.column = column
 
 
 @dataclass(frozen=True)
@@ -56,161 +50,6 @@ class LoadStats:
         self.failed += other.failed
         self.errors.extend(other.errors)
         self.replaced_items |= other.replaced_items
-
-
-def parse_instant(text: str) -> datetime:
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        raise ValueError(f"timestamp without an offset: {text!r}")
-    return value
-
-
-def _lookup(obj: dict, path: str):
-    value = obj
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
-
-
-def convert(column: Col, raw):
-    """One wire value to its WMS column value, or MappingError saying why not."""
-    if raw is None:
-        if column.required:
-            raise MappingError(column.name, "is required but missing")
-        return None
-    try:
-        if column.kind == "text":
-            value = str(raw)
-            if column.length is not None and len(value) > column.length:
-                raise MappingError(column.name, f"{len(value)} characters exceed the column's {column.length}")
-            return value
-        if column.kind == "bool":
-            if not isinstance(raw, bool):
-                raise MappingError(column.name, f"expected true/false, got {raw!r}")
-            return raw
-        if column.kind == "int":
-            return int(raw)
-        if column.kind in SCALE:
-            if isinstance(raw, bool):
-                raise MappingError(column.name, f"expected a number, got {raw!r}")
-            scale = SCALE[column.kind]
-            if isinstance(raw, float) and abs(raw - round(raw, scale)) < 1e-9:
-                raw = round(raw, scale)  # binary floating-point noise (JSON numbers), not a real decimal place
-            value = Decimal(str(raw))
-            if not value.is_finite():
-                raise MappingError(column.name, f"not a finite number: {raw!r}")
-            if -value.normalize().as_tuple().exponent > scale:
-                raise MappingError(column.name, f"{raw!r} has more than the {scale} decimal places "
-                                                "the column keeps (it would be rounded)")
-            return value
-        if column.kind == "date":
-            return date.fromisoformat(str(raw))
-        if column.kind == "datetime":
-            return parse_instant(str(raw))
-    except (ValueError, TypeError, InvalidOperation) as exc:
-        if isinstance(exc, MappingError):
-            raise
-        raise MappingError(column.name, f"cannot read {raw!r}: {exc}") from exc
-    raise MappingError(column.name, f"unknown kind {column.kind}")
-
-
-def map_columns(columns: tuple[Col, ...], obj: dict) -> dict:
-    row = {}
-    for column in columns:
-        raw = next((v for v in (_lookup(obj, p) for p in column.paths) if v is not None), None)
-        row[column.name] = convert(column, raw)
-    return row
-
-
-def map_record(mapping: EntityMapping, qbd: QbdResource, raw: dict, now: datetime,
-               read_at: datetime | None = None) -> tuple[dict, list[dict]]:
-    """A wire record to its WMS row and line rows (MappingError or ValidationError if it cannot be).
-
-    `read_at` is when the request that returned this version was sent, by the sync's own clock: the
-    order in which versions were read, never QuickBooks' `updatedAt`, decides which one is newer.
-    """
-    qbd.model.model_validate(raw)  # the SDK's own contract for this object
-    row = map_columns(mapping.columns, raw)
-    row.update(
-        qbd_id=raw["id"], qbd_revision_number=str(raw["revisionNumber"]),
-        qbd_created_at=parse_instant(raw["createdAt"]), qbd_updated_at=parse_instant(raw["updatedAt"]),
-        qbd_read_at=read_at or now, qbd_deleted_at=None, synced_at=now,
-        # The WMS-side modification time of a pulled row is when it last changed anywhere.
-        updated_at=parse_instant(raw["updatedAt"]),
-    )
-    if mapping.has_item_type:
-        row["item_type"] = qbd.item_type
-    lines: list[dict] = []
-    if mapping.lines is not None:
-        flat = list(raw.get("lines") or [])
-        for group in raw.get("lineGroups") or []:
-            flat.extend(group.get("lines") or [])
-        for number, line in enumerate(flat, start=1):
-            line_row = map_columns(mapping.lines.columns, line)
-            line_row.update(line_number=number, qbd_line_id=line.get("id"), updated_at=row["updated_at"])
-            lines.append(line_row)
-    return row, lines
-
-
-def _columns_of(table: sa.Table, rows: list[dict]) -> list[str]:
-    present = set().union(*(r.keys() for r in rows))
-    return [c.name for c in table.columns if c.name in present]
-
-
-def _copy_to_stage(connection: sa.Connection, table: sa.Table, rows: list[dict], names: list[str]) -> str:
-    """PostgreSQL: COPY the rows into a transaction-scoped staging copy of `table`."""
-    from psycopg import sql
-
-    stage = f"stage_{table.name}_{len(names)}"
-    columns = sql.SQL(", ").join(map(sql.Identifier, names))
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor:
-        # Only the columns being written, with no defaults (which would draw from the table's sequence).
-        cursor.execute(sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} ON COMMIT DELETE ROWS AS "
-                               "SELECT {} FROM {} WITH NO DATA").format(
-            sql.Identifier(stage), columns, sql.Identifier(table.name)))
-        cursor.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(stage)))
-        with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(stage), columns)) as copy:
-            for row in rows:
-                copy.write_row([row.get(name) for name in names])
-    return stage
-
-
-def upsert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    """Insert or update by `qbd_id`, never replacing a version read later than the one offered."""
-    if not rows:
-        return
-    names = _columns_of(table, rows)
-    updatable = [n for n in names if n not in ("id", "qbd_id")]
-    if connection.dialect.name == "postgresql":
-        stage = _copy_to_stage(connection, table, rows, names)
-        source = sa.table(stage, *(sa.column(n) for n in names))
-        statement = postgresql.insert(table).from_select(names, sa.select(*(source.c[n] for n in names)))
-    else:
-        statement = sqlite.insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["qbd_id"],
-        set_={name: statement.excluded[name] for name in updatable},
-        where=sa.or_(table.c.qbd_read_at.is_(None), statement.excluded.qbd_read_at >= table.c.qbd_read_at),
-    )
-    if connection.dialect.name == "postgresql":
-        connection.execute(statement)
-    else:
-        connection.execute(statement, rows)
-
-
-def insert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    if not rows:
-        return
-    if connection.dialect.name == "postgresql":
-        names = _columns_of(table, rows)
-        stage = _copy_to_stage(connection, table, rows, names)
-        connection.exec_driver_sql(
-            f'INSERT INTO "{table.name}" ({", ".join(names)}) SELECT {", ".join(names)} FROM "{stage}"')
-    else:
-        connection.execute(table.insert(), rows)
 
 
 def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResource, records: list[dict],

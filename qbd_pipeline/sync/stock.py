@@ -14,7 +14,7 @@ from ..spec.entities import RESOURCES, RESOURCES_BY_PATH
 from ..spec.mapping import ITEMS
 from ..wms.schema import TABLES
 from ..wms.triggers import sync_writer
-from .load import map_columns
+from .convert import flat_lines, map_columns
 
 STOCK_COLUMNS = ("quantity_on_hand", "quantity_on_purchase_order", "quantity_on_sales_order", "average_cost")
 STOCK_TYPES = {r.item_type: r.path for r in RESOURCES if r.holds_stock}  # item_type -> path
@@ -25,10 +25,7 @@ def item_ids_in(records: list[dict]) -> set[str]:
     """Item ids named by the lines of raw transaction records."""
     found = set()
     for record in records:
-        lines = list(record.get("lines") or [])
-        for group in record.get("lineGroups") or []:
-            lines.extend(group.get("lines") or [])
-        found.update(line["item"]["id"] for line in lines if (line.get("item") or {}).get("id"))
+        found.update(line["item"]["id"] for line in flat_lines(record) if (line.get("item") or {}).get("id"))
     return found
 
 

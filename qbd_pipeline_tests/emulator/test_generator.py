@@ -16,7 +16,8 @@ import pytest
 from qbd_pipeline.emulator import reference_lists
 from qbd_pipeline.emulator.generator import PATHS, CompanySizes, seed_company
 from qbd_pipeline.spec.entities import RESOURCES_BY_PATH
-from qbd_pipeline.spec.request_rules import body_rule, validate_body
+from qbd_pipeline.spec.request_checks import validate_body
+from qbd_pipeline.spec.request_rules import body_rule
 
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 END = datetime(2025, 1, 1, tzinfo=timezone.utc)

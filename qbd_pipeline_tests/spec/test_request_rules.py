@@ -20,13 +20,8 @@ from typing import Any
 import pytest
 
 from qbd_pipeline.spec.entities import RESOURCES, RESOURCES_BY_PATH
-from qbd_pipeline.spec.request_rules import (
-    FieldRule,
-    ObjectRule,
-    body_rule,
-    to_json_schema,
-    validate_body,
-)
+from qbd_pipeline.spec.request_checks import to_json_schema, validate_body
+from qbd_pipeline.spec.request_rules import FieldRule, ObjectRule, body_rule
 
 SPEC_PATH = Path(__file__).resolve().parents[3] / "shared/reference/openapi.json"
 

@@ -7,7 +7,7 @@ from ...spec.entities import QbdResource
 from ...wms.schema import utcnow
 from ...wms.triggers import sync_writer
 from ..changes import link_changes
-from ..load import map_record, parse_instant
+from ..convert import map_record, parse_instant
 from ..merge import LINE_ID, adopted_base, comparable
 from ..wire import Unsent, header_body, lines_body
 from . import writeback

@@ -7,7 +7,7 @@ from ...spec.entities import QbdResource
 from ...wms.schema import utcnow
 from ..changes import changed_fields
 from ..conflicts import prior_decisions
-from ..load import map_record, parse_instant
+from ..convert import map_record, parse_instant
 from ..merge import LINE_ID, comparable, field_times, inferred_base, merge, push_intent, typed_lines
 from ..snapshots import read_agreed, read_snapshots, record_intent, sent_lines_pending
 from ..wire import Unsent, header_body, lines_body

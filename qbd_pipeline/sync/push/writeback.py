@@ -9,7 +9,7 @@ from ...spec.entities import QbdResource
 from ...wms.schema import utcnow
 from ...wms.triggers import sync_writer
 from ..changes import ALL_FIELDS, link_changes, lock_record, newer_fields
-from ..load import map_record
+from ..convert import map_record
 from ..merge import LINE_ID, LINES, keep_newer_lines, pair_new_lines
 from ..snapshots import write_snapshot
 from .context import PushContext
