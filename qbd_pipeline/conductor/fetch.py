@@ -11,15 +11,15 @@ by `qbd_id` make a re-fetched record harmless. Each record keeps the time its pa
 import json
 import logging
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+import backoff
 import conductor
 
 from ..spec.entities import QbdResource
-from .errors import Offline, Transient, classify
+from .errors import Offline, QuickBooksError, Transient, classify
 from .resource import ConductorResource
 
 log = logging.getLogger(__name__)
@@ -97,45 +97,63 @@ def list_params(qbd: QbdResource, after: datetime | None, before: datetime | Non
     return params
 
 
+def _restart_delays(base: float):
+    """`backoff` wait generator: the server's Retry-After when it gave one, else doubling from `base`
+    up to 30 s. `backoff` sends each failure in, so the wait can read it."""
+    attempt = 0
+    problem = yield
+    while True:
+        attempt += 1
+        wait = getattr(problem, "retry_after", None)
+        problem = yield wait if wait is not None else min(base * 2 ** (attempt - 1), 30.0)
+
+
 def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after: datetime | None,
                  before: datetime | None, spool: Spool, *, page_size: int = 150, max_restarts: int = 6,
                  backoff_seconds: float = 1.0) -> FetchStats:
-    """Fill `spool` with every record of `qbd` updated in [after, before] (inclusive)."""
+    """Fill `spool` with every record of `qbd` updated in [after, before] (inclusive).
+
+    A failed page fetches the whole window again (`backoff`), up to `max_restarts` times, while the
+    failure is one that can pass (`Transient`, `Offline`); a rejection fails at once.
+    """
     stats = FetchStats()
     client = conductor_resource.client(retries=False)
     endpoint = getattr(client.qbd, qbd.sdk_attr).with_raw_response
     params = list_params(qbd, after, before, page_size)
-    attempt = 0
-    while True:
+
+    def restarting(details: dict) -> None:
+        stats.restarts += 1
+        log.warning("%s: page failed (%s); fetching the window again in %.1fs", qbd.path, details["exception"],
+                    details["wait"])
+
+    @backoff.on_exception(_restart_delays, QuickBooksError, max_tries=max_restarts + 1, jitter=None,
+                          giveup=lambda problem: not isinstance(problem, Transient | Offline),
+                          on_backoff=restarting, logger=None, base=backoff_seconds)
+    def fetch_once() -> None:
         spool.reset()
         cursor: str | None = None
-        try:
-            while True:
-                page_params = {**params, "cursor": cursor} if cursor else params
-                stats.requests += 1
-                sent = datetime.now(timezone.utc)
+        while True:
+            page_params = {**params, "cursor": cursor} if cursor else params
+            stats.requests += 1
+            sent = datetime.now(timezone.utc)
+            try:
                 body = endpoint.list(conductor_end_user_id=conductor_resource.end_user_id, **page_params).json()
-                data = body.get("data") or []
-                spool.extend(data, sent)
-                cursor = body.get("nextCursor") if qbd.paginated else None
-                if not cursor or not data:
-                    break
-            stats.fetched = spool.count
-            return stats
-        except conductor.APIError as exc:
-            problem = classify(exc)
-            restart = isinstance(problem, Transient | Offline)
-            wait = getattr(problem, "retry_after", None)
-            stats.failures.append(f"{type(exc).__name__}: {exc}")
-            if not restart or attempt >= max_restarts:
-                raise FetchFailed(
-                    f"{qbd.path}: could not fetch the window after {attempt + 1} attempt(s): "
-                    f"{type(exc).__name__}: {exc}") from exc
-            attempt += 1
-            stats.restarts += 1
-            delay = wait if wait is not None else min(backoff_seconds * 2 ** (attempt - 1), 30.0)
-            log.warning("%s: page failed (%s); fetching the window again in %.1fs", qbd.path, exc, delay)
-            time.sleep(delay)
+            except conductor.APIError as exc:
+                stats.failures.append(f"{type(exc).__name__}: {exc}")
+                raise classify(exc) from exc
+            data = body.get("data") or []
+            spool.extend(data, sent)
+            cursor = body.get("nextCursor") if qbd.paginated else None
+            if not cursor or not data:
+                return
+
+    try:
+        fetch_once()
+    except QuickBooksError as problem:
+        raise FetchFailed(f"{qbd.path}: could not fetch the window after {stats.restarts + 1} attempt(s): "
+                          f"{stats.failures[-1]}") from problem
+    stats.fetched = spool.count
+    return stats
 
 
 _FEED_DAYS = 89  # the deleted-object feeds reach back 90 days; ask a little less, whatever the clocks say
