@@ -20,7 +20,7 @@ import dagster as dg
 import sqlalchemy as sa
 
 from qbd_pipeline.conductor.resource import ConductorResource
-from qbd_pipeline.emulator.server import free_port
+from qbd_pipeline.processes import free_port
 from qbd_pipeline.quickbooks.assets import pull_assets
 from qbd_pipeline.quickbooks.partitions import hourly_partitions
 from qbd_pipeline.wms.migrate import upgrade
