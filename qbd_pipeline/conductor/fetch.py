@@ -11,7 +11,7 @@ by `qbd_id` make a re-fetched record harmless. Each record keeps the time its pa
 import json
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -110,11 +110,13 @@ def _restart_delays(base: float):
 
 def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after: datetime | None,
                  before: datetime | None, spool: Spool, *, page_size: int = 150, max_restarts: int = 6,
-                 backoff_seconds: float = 1.0) -> FetchStats:
+                 backoff_seconds: float = 1.0,
+                 on_page: Callable[[int, int | None], None] | None = None) -> FetchStats:
     """Fill `spool` with every record of `qbd` updated in [after, before] (inclusive).
 
     A failed page fetches the whole window again (`backoff`), up to `max_restarts` times, while the
-    failure is one that can pass (`Transient`, `Offline`); a rejection fails at once.
+    failure is one that can pass (`Transient`, `Offline`); a rejection fails at once. `on_page` hears
+    (records fetched so far, records QuickBooks says remain or None) after every page.
     """
     stats = FetchStats()
     client = conductor_resource.client(retries=False)
@@ -143,6 +145,8 @@ def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after:
                 raise classify(exc) from exc
             data = body.get("data") or []
             spool.extend(data, sent)
+            if on_page is not None:
+                on_page(spool.count, body.get("remainingCount"))
             cursor = body.get("nextCursor") if qbd.paginated else None
             if not cursor or not data:
                 return

@@ -13,6 +13,7 @@ from ..conductor.resource import ConductorResource
 from ..settings import COMPANY_TAG, company_key, quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
 from ..sync import ledger
+from ..sync.progress import Progress
 from ..sync.push import Pusher, PushSettings, PushStats
 from ..wms.resources import WmsDatabase
 from ..wms.schema import wms_changes
@@ -48,7 +49,8 @@ def finished_claimants(instance: dg.DagsterInstance, engine: sa.Engine) -> froze
 
 def _counts(stats: PushStats) -> dict:
     return {"fetched": stats.claimed, "inserted": stats.created, "updated": stats.updated,
-            "deleted": stats.deleted, "unchanged": stats.skipped, "failed": stats.failed + stats.retry_later}
+            "deleted": stats.deleted, "unchanged": stats.skipped, "failed": stats.failed + stats.retry_later,
+            "total": stats.claimed, "processed": stats.pushed + stats.skipped + stats.failed + stats.retry_later}
 
 
 def build_push_op(entity: Entity) -> dg.OpDefinition:
@@ -71,7 +73,8 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
                                  direction="plan" if config.dry_run else "push")
         try:
             with ledger.heartbeat(engine, context.run_id, [row_id]):
-                stats = pusher.run(finished_claimants(context.instance, engine))
+                progress = Progress(engine, row_id, f"push {entity.name}", context.log.info)
+                stats = pusher.run(finished_claimants(context.instance, engine), progress=progress)
         except BaseException as exc:
             status, error = ledger.ending_of(exc)
             ledger.close_run(engine, row_id, status, error, **_counts(pusher.stats))

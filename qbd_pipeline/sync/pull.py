@@ -23,6 +23,7 @@ from ..wms.triggers import sync_writer
 from . import ledger
 from .deletes import mark_deleted
 from .load import LoadStats, load_batch, record_errors
+from .progress import Progress
 from .stock import item_ids_in, refresh_stock
 from .watermarks import Window, mark_reconciled, plan_window, read_mark, save_mark
 
@@ -35,6 +36,7 @@ class PullSettings:
     page_size: int = 150
     batch_size: int = 500
     max_restarts: int = 6
+    progress_every_seconds: float = 2.0  # how often live progress is written and said
 
 
 @dataclass
@@ -80,29 +82,37 @@ def pull_entity(conductor: ConductorResource, engine: sa.Engine, entity: Entity,
                              direction="reconcile" if reconcile else "pull", partition_range=partition_range,
                              window_start=window.after, window_end=window.before)
     began = time.monotonic()
+    progress = Progress(engine, row_id, entity.name, on_progress, every_seconds=settings.progress_every_seconds)
     try:
         with ledger.heartbeat(engine, run_id, [row_id]):
-            _pull(conductor, engine, entity, run_id, result, settings, reconcile, on_progress)
+            _pull(conductor, engine, entity, run_id, result, settings, reconcile, progress)
     except BaseException as exc:
         status, error = ledger.ending_of(exc)
         ledger.close_run(engine, row_id, status, error, **_counts(result))
         raise
     result.seconds = time.monotonic() - began
-    ledger.close_run(engine, row_id, result.status, **_counts(result))
+    ledger.close_run(engine, row_id, result.status, processed=progress.processed, total=progress.total,
+                     **_counts(result))
     return result
 
 
 def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_id: str, result: PullResult,
-          settings: PullSettings, reconcile: bool, on_progress: Callable[[str], None]) -> None:
+          settings: PullSettings, reconcile: bool, progress: Progress) -> None:
     mapping = MAPPINGS[entity.name]
     header = TABLES[entity.name][0]
     window = result.window
     listing_started = utcnow()
     touched_items: set[str] = set()
+    fetched_before = 0
     for qbd in resources_of(entity.name):
         with Spool() as spool:
+            def on_page(count: int, remaining: int | None, part: str = qbd.path, base: int = fetched_before) -> None:
+                progress.fetched_page(part, count, remaining, base + count)
+
             stats = fetch_window(conductor, qbd, window.after, window.before, spool, page_size=settings.page_size,
-                                 max_restarts=settings.max_restarts)
+                                 max_restarts=settings.max_restarts, on_page=on_page)
+            fetched_before += stats.fetched
+            progress.expect(qbd.path, stats.fetched)  # what it brought, whatever it first announced
             result.requests += stats.requests
             result.restarts += stats.restarts
             result.fetched += stats.fetched
@@ -114,9 +124,10 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
                     if reconcile:
                         _confirm_seen(connection, header, batch, listing_started)
                 result.totals.add(batch_stats)
+                progress.processed_some(len(batch), batch_stats.failed)
                 if qbd.kind == "transaction":
                     touched_items |= item_ids_in(batch) | batch_stats.replaced_items
-        on_progress(f"{qbd.path}: {stats.fetched} fetched in {stats.requests} request(s)")
+        progress.say(f"{qbd.path}: {stats.fetched} fetched in {stats.requests} request(s)")
     if reconcile:
         _mark_unlisted(engine, entity, run_id, listing_started, result)
     else:
@@ -128,7 +139,7 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
                                               source="QuickBooks' deleted-objects feed")
         result.deleted = len(result.deleted_ids)
     if result.deleted_ids:
-        on_progress(f"{entity.name}: {result.deleted} record(s) deleted in QuickBooks marked in the WMS")
+        progress.say(f"{entity.name}: {result.deleted} record(s) deleted in QuickBooks marked in the WMS")
         touched_items |= _items_on_lines(engine, entity, result.deleted_ids)  # their stock figures moved
     result.stock_refreshed = refresh_stock(conductor, engine, touched_items)
     with engine.begin() as connection:

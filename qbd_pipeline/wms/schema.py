@@ -118,6 +118,9 @@ sync_runs = sa.Table(
     # A live run renews this; a `running` row whose heartbeat is older than the lease was stopped.
     sa.Column("heartbeat_at", UtcDateTime()),
     sa.Column("deleted", sa.Integer, nullable=False, server_default="0"),
+    # Live progress: records handled so far, of how many (unknown until QuickBooks' first page says).
+    sa.Column("processed", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("total", sa.Integer),
     sa.Index("ix_sync_runs_entity_started", "entity", "started_at"),
     sa.Index("ix_sync_runs_status", "status"),
 )

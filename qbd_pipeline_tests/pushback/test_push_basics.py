@@ -1,5 +1,8 @@
 """WMS changes reach QuickBooks: edits, a new customer with its order in one run, and no echo."""
 
+import sqlalchemy as sa
+
+from qbd_pipeline.wms.schema import sync_runs
 from qbd_pipeline_tests.conftest import END_USER, sdk_client
 from qbd_pipeline_tests.quickbooks.pull_helpers import pull
 
@@ -23,6 +26,10 @@ def test_a_wms_edit_reaches_quickbooks_and_does_not_echo_back(server, wms):
     assert (after.phone, after.billing_address.city) == ("555-0142", "Duluth")
     assert after.billing_address.line1 == customer.billing_address.line1  # the rest of the address kept
     assert [c["status"] for c in changes(wms)] == ["pushed"]
+    with wms.engine().connect() as connection:  # the push's ledger row: one record claimed and handled
+        ledger = connection.execute(sa.select(sync_runs).where(
+            sync_runs.c.direction == "push", sync_runs.c.entity == "customers")).one()
+    assert (ledger.status, ledger.total, ledger.processed, ledger.inserted, ledger.updated) == ("success", 1, 1, 0, 1)
     stored = row(wms, "customers", qbd_id=customer.id)
     assert stored["qbd_revision_number"] == after.revision_number
     # The push's own write-back, and the next pull, are not WMS changes.

@@ -10,6 +10,7 @@ from ...spec.entities import Entity, QbdResource, resources_of
 from ...wms.schema import TABLES
 from ..changes import changed_fields
 from ..merge import syncable_fields
+from ..progress import Progress
 from . import claims, remove
 from .context import Outcome, PushContext, PushSettings, PushStats, skipped
 from .create import create
@@ -32,15 +33,20 @@ class Pusher(PushContext):
         claims.finish(self, changes, status, error)
 
     # the run --------------------------------------------------------------------------------
-    def run(self, finished_runs: frozenset[str] = frozenset()) -> PushStats:
+    def run(self, finished_runs: frozenset[str] = frozenset(), progress: Progress | None = None) -> PushStats:
         grouped = self.claim(finished_runs)
         pending = list(grouped.items())
         self.stats.claimed = len(pending)
+        if progress is not None:
+            progress.expect("claimed", len(pending))
         done = 0
         try:
             for row_id, changes in pending:
+                failed_before = self.stats.failed + self.stats.retry_later
                 self._push_one(row_id, changes)
                 done += 1
+                if progress is not None:
+                    progress.processed_some(1, self.stats.failed + self.stats.retry_later - failed_before)
                 if self.stats.offline:
                     break
         except BaseException:  # terminated (or an unexpected crash): hand the rest back at once

@@ -1,0 +1,58 @@
+"""Live progress of a step: processed / total, written to its `sync_runs` row and said in the run log
+at a steady rate, so an operator (or the warehouse app, polling one table) can draw a bar.
+
+The total comes from Conductor: the first page of a listing says how many records remain
+(`remainingCount`); a push knows how many records it claimed.
+"""
+
+import time
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from . import ledger
+
+
+class Progress:
+    """Counts for one `sync_runs` row, flushed at most every `every_seconds` (and at the end)."""
+
+    def __init__(self, engine: sa.Engine | None, row_id: int | None, label: str, say: Callable[[str], None],
+                 every_seconds: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.engine, self.row_id, self.label, self.say = engine, row_id, label, say
+        self.every, self.clock = every_seconds, clock
+        self.processed, self.total, self.failed, self.fetched = 0, None, 0, 0
+        self._known: dict[str, int] = {}  # expected records per object type
+        self._last = clock()
+
+    def expect(self, part: str, total: int) -> None:
+        """`part` (an object type) will bring `total` records in all."""
+        self._known[part] = total
+        self.total = sum(self._known.values())
+
+    def fetched_page(self, part: str, fetched_in_part: int, remaining: int | None, fetched: int) -> None:
+        if remaining is not None:
+            self.expect(part, fetched_in_part + remaining)
+        self.fetched = fetched
+        self._maybe_flush("fetched", self.fetched)
+
+    def processed_some(self, count: int, failed: int = 0) -> None:
+        self.processed += count
+        self.failed += failed
+        self._maybe_flush("processed", self.processed)
+
+    def line(self, verb: str, count: int) -> str:
+        if self.total:
+            return f"{self.label}: {verb} {count:,} / {self.total:,} ({100 * count // self.total}%)" + (
+                f", {self.failed:,} failed" if self.failed else "")
+        return f"{self.label}: {verb} {count:,}" + (f", {self.failed:,} failed" if self.failed else "")
+
+    def _maybe_flush(self, verb: str, count: int) -> None:
+        if self.clock() - self._last >= self.every:
+            self.flush(verb, count)
+
+    def flush(self, verb: str = "processed", count: int | None = None) -> None:
+        self._last = self.clock()
+        self.say(self.line(verb, self.processed if count is None else count))
+        if self.engine is not None and self.row_id is not None:
+            ledger.update_run(self.engine, self.row_id, processed=self.processed, total=self.total,
+                              fetched=self.fetched)
