@@ -4,6 +4,7 @@ import dagster as dg
 
 from .conductor.resource import conductor_from_env
 from .pushback.jobs import wms_push_back
+from .pushback.operator import wms_failed_changes
 from .pushback.sensors import wms_change_sensor
 from .quickbooks.assets import pull_assets
 from .quickbooks.jobs import qbd_incremental_pull, qbd_incremental_pull_schedule
@@ -13,7 +14,7 @@ from .wms.resources import wms_from_env
 
 defs = dg.Definitions(
     assets=pull_assets,
-    jobs=[qbd_incremental_pull, wms_push_back, qbd_reconcile],
+    jobs=[qbd_incremental_pull, wms_push_back, qbd_reconcile, wms_failed_changes],
     schedules=[qbd_incremental_pull_schedule, qbd_reconcile_schedule],
     sensors=[wms_change_sensor, sync_watchdog],
     resources={"conductor": conductor_from_env(), "wms": wms_from_env()},

@@ -1,0 +1,65 @@
+"""The way back for failed changes: an operator retries or dismisses them from a job, and the ledger
+says who, why and what had failed; a dismissed edit's record gets QuickBooks' version back."""
+
+import dagster as dg
+
+from qbd_pipeline.pushback.operator import wms_failed_changes
+from qbd_pipeline_tests.conftest import END_USER, sdk_client
+from qbd_pipeline_tests.quickbooks.pull_helpers import control, resources
+
+from .helpers import changes, loaded, push, row, sql
+
+EU = {"conductor_end_user_id": END_USER}
+ONE_TRY = {"max_attempts": 1, "backoff_seconds": 60}
+
+
+def _resolve(server, wms, **config) -> dg.ExecuteInProcessResult:
+    return wms_failed_changes.execute_in_process(
+        run_config={"ops": {"resolve_failed_changes": {"config": config}}}, resources=resources(server, wms),
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+
+
+def test_a_failed_create_retried_by_an_operator_reaches_quickbooks(server, wms):
+    loaded(server, wms)
+    sql(wms, "INSERT INTO vendors (name, is_active) VALUES ('Second Chance Supply', true)")
+    control(server, "POST", "faults", kind="server_error", count=100, path_contains="/vendors")
+    push(server, wms, **ONE_TRY)
+    control(server, "DELETE", "faults")
+    [failed] = changes(wms)
+    assert failed["status"] == "failed"
+
+    result = _resolve(server, wms, action="retry", by="ops-anna", reason="the network is fixed")
+    assert result.success and result.output_for_node("resolve_failed_changes") == [failed["id"]]
+    [retried] = changes(wms)
+    assert (retried["status"], retried["attempts"]) == ("pending", 0)
+    assert retried["last_error"].startswith("retried by ops-anna at ")
+    assert "the network is fixed; it had failed with: " in retried["last_error"] and "500" in retried["last_error"]
+    assert push(server, wms).success
+    assert [c["status"] for c in changes(wms)] == ["pushed"]
+    assert row(wms, "vendors", name="Second Chance Supply")["qbd_id"]
+
+
+def test_a_dismissed_edit_is_never_pushed_and_its_record_gets_quickbooks_version_back(server, wms):
+    loaded(server, wms)
+    vendor = sdk_client(server).qbd.vendors.list(limit=1, **EU).data[0]
+    sql(wms, "UPDATE vendors SET phone = '555-0666' WHERE qbd_id = :q", q=vendor.id)
+    control(server, "POST", "faults", kind="server_error", count=100, method="POST", path_contains="/vendors")
+    push(server, wms, **ONE_TRY)
+    control(server, "DELETE", "faults")
+    assert [c["status"] for c in changes(wms)] == ["failed"]
+
+    result = _resolve(server, wms, action="dismiss", by="ops-ben", reason="wrong number typed", entity="vendors")
+    assert result.success
+    [dismissed] = changes(wms)
+    assert dismissed["status"] == "dismissed" and "dismissed by ops-ben" in dismissed["last_error"]
+    assert row(wms, "vendors", qbd_id=vendor.id)["phone"] == vendor.phone  # the two sides agree again
+    assert changes(wms, status="pending") == []  # restoring is the sync's own write: no echo
+    assert push(server, wms).output_for_node("push_vendors")["pushed"] == 0
+    assert sdk_client(server).qbd.vendors.retrieve(vendor.id, **EU).phone == vendor.phone
+
+
+def test_nobody_changes_failed_changes_without_saying_who_and_why(server, wms):
+    result = _resolve(server, wms, action="retry", by=" ", reason="")
+    assert not result.success
+    failure = result.failure_data_for_node("resolve_failed_changes")
+    assert "both `by` and `reason` are required" in failure.error.message
