@@ -160,6 +160,30 @@ def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after:
     return stats
 
 
+def retrieve_many(conductor_resource: ConductorResource, qbd: QbdResource, ids: list[str],
+                  chunk: int = 50) -> list[dict]:
+    """The current version of the records `ids` of one object type, those QuickBooks has.
+
+    An `ids` query fails whole when one id is missing (a deleted record, or one of another item
+    type), so such a chunk is read again one record at a time.
+    """
+    client = conductor_resource.client()
+    endpoint = getattr(client.qbd, qbd.sdk_attr).with_raw_response
+    end_user = conductor_resource.end_user_id
+    found: list[dict] = []
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        try:
+            found += endpoint.list(conductor_end_user_id=end_user, ids=part, limit=len(part)).json().get("data", [])
+        except conductor.InternalServerError:
+            for qbd_id in part:
+                try:
+                    found.append(endpoint.retrieve(qbd_id, conductor_end_user_id=end_user).json())
+                except (conductor.InternalServerError, conductor.NotFoundError):
+                    continue
+    return found
+
+
 _FEED_DAYS = 89  # the deleted-object feeds reach back 90 days; ask a little less, whatever the clocks say
 
 

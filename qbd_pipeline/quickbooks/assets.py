@@ -51,6 +51,7 @@ def pull_metadata(result: PullResult, row_count: int) -> dict:
         "api_requests": dg.MetadataValue.int(result.requests),
         "window_restarts": dg.MetadataValue.int(result.restarts),
         "stock_items_refreshed": dg.MetadataValue.int(result.stock_refreshed),
+        "retried_failed": dg.MetadataValue.int(result.retried),
         "seconds": dg.MetadataValue.float(round(result.seconds, 3)),
     }
 

@@ -266,8 +266,26 @@ def _write(connection: sa.Connection, header: sa.Table, lines_table: sa.Table | 
     return replaced
 
 
-def record_errors(connection: sa.Connection, run_id: str, entity: str, errors: Iterable[RecordError]) -> None:
+def record_errors(connection: sa.Connection, run_id: str, entity: str, errors: Iterable[RecordError],
+                  accepted: Iterable[str] = ()) -> None:
+    """Record this batch's failed records; the errors of records it `accepted` are resolved."""
+    now = utcnow()
     rows = [{"run_id": run_id, "entity": entity, "qbd_id": e.qbd_id, "error_code": e.code,
-             "message": e.message[:4000], "created_at": utcnow()} for e in errors]
+             "message": e.message[:4000], "created_at": now} for e in errors]
     if rows:
         connection.execute(sync_errors.insert(), rows)
+    resolve_errors(connection, entity, list(accepted), now)
+
+
+def resolve_errors(connection: sa.Connection, entity: str, qbd_ids: list[str], now) -> None:
+    if qbd_ids:
+        connection.execute(sync_errors.update().where(
+            sync_errors.c.entity == entity, sync_errors.c.resolved_at.is_(None), sync_errors.c.qbd_id.in_(qbd_ids))
+            .values(resolved_at=now))
+
+
+def open_error_ids(connection: sa.Connection, entity: str) -> list[str]:
+    """Records of `entity` that a pull could not take and no later pull has accepted yet."""
+    return list(connection.execute(sa.select(sync_errors.c.qbd_id).distinct().where(
+        sync_errors.c.entity == entity, sync_errors.c.resolved_at.is_(None), sync_errors.c.qbd_id.is_not(None))
+        .order_by(sync_errors.c.qbd_id)).scalars())

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..conductor.fetch import Spool, fetch_deleted, fetch_window
+from ..conductor.fetch import Spool, fetch_deleted, fetch_window, retrieve_many
 from ..conductor.resource import ConductorResource
 from ..spec.entities import Entity, resources_of
 from ..spec.mapping import MAPPINGS
@@ -22,7 +22,7 @@ from ..wms.schema import TABLES, utcnow
 from ..wms.triggers import sync_writer
 from . import ledger
 from .deletes import mark_deleted
-from .load import LoadStats, load_batch, record_errors
+from .load import LoadStats, load_batch, open_error_ids, record_errors, resolve_errors
 from .progress import Progress
 from .stock import item_ids_in, refresh_stock
 from .watermarks import Window, mark_reconciled, plan_window, read_mark, save_mark
@@ -49,6 +49,7 @@ class PullResult:
     deleted: int = 0
     deleted_ids: list[str] = field(default_factory=list)
     stock_refreshed: int = 0
+    retried: int = 0  # records that failed in an earlier pull, read again by id
     mark: datetime | None = None
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
@@ -104,6 +105,7 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
     listing_started = utcnow()
     touched_items: set[str] = set()
     fetched_before = 0
+    seen: set[str] = set()
     for qbd in resources_of(entity.name):
         with Spool() as spool:
             def on_page(count: int, remaining: int | None, part: str = qbd.path, base: int = fetched_before) -> None:
@@ -118,9 +120,12 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
             result.fetched += stats.fetched
             result.failures += stats.failures
             for batch, read_times in spool.batches(settings.batch_size):
+                ids = {r["id"] for r in batch if isinstance(r, dict) and isinstance(r.get("id"), str)}
+                seen |= ids
                 with engine.begin() as connection:
                     batch_stats = load_batch(connection, mapping, qbd, batch, run_id=run_id, read_at=read_times)
-                    record_errors(connection, run_id, entity.name, batch_stats.errors)
+                    record_errors(connection, run_id, entity.name, batch_stats.errors,
+                                  accepted=ids - {e.qbd_id for e in batch_stats.errors})
                     if reconcile:
                         _confirm_seen(connection, header, batch, listing_started)
                 result.totals.add(batch_stats)
@@ -128,6 +133,7 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
                 if qbd.kind == "transaction":
                     touched_items |= item_ids_in(batch) | batch_stats.replaced_items
         progress.say(f"{qbd.path}: {stats.fetched} fetched in {stats.requests} request(s)")
+    touched_items |= _retry_failed(conductor, engine, entity, run_id, result, seen, progress)
     if reconcile:
         _mark_unlisted(engine, entity, run_id, listing_started, result)
     else:
@@ -147,6 +153,38 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
             mark_reconciled(connection, entity.name, listing_started)
         else:
             result.mark = save_mark(connection, entity.name, window, run_id)
+
+
+def _retry_failed(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_id: str,
+                  result: PullResult, seen: set[str], progress: Progress) -> set[str]:
+    """Records an earlier pull could not take are read again by id (their window has moved on) and
+    loaded; those QuickBooks no longer has are closed (its deleted feed tells the WMS). Returns the
+    items on the lines of the transactions loaded."""
+    with engine.connect() as connection:
+        waiting = [i for i in open_error_ids(connection, entity.name) if i not in seen]
+    if not waiting:
+        return set()
+    mapping, touched, found = MAPPINGS[entity.name], set(), set()
+    for qbd in resources_of(entity.name):
+        records = retrieve_many(conductor, qbd, [i for i in waiting if i not in found])
+        result.requests += 1
+        if not records:
+            continue
+        ids = {r["id"] for r in records}
+        found |= ids
+        with engine.begin() as connection:
+            stats = load_batch(connection, mapping, qbd, records, run_id=run_id, read_at=[utcnow()] * len(records))
+            record_errors(connection, run_id, entity.name, stats.errors,
+                          accepted=ids - {e.qbd_id for e in stats.errors})
+        result.totals.add(stats)
+        if qbd.kind == "transaction":
+            touched |= item_ids_in(records) | stats.replaced_items
+    with engine.begin() as connection:
+        resolve_errors(connection, entity.name, [i for i in waiting if i not in found], utcnow())
+    result.retried = len(found)
+    progress.say(f"{entity.name}: {len(found)} record(s) that failed before read again by id, "
+                 f"{len(waiting) - len(found)} no longer in QuickBooks")
+    return touched
 
 
 def _items_on_lines(engine: sa.Engine, entity: Entity, qbd_ids: list[str]) -> set[str]:

@@ -6,9 +6,9 @@ so an incremental pull of items never sees them. After transactions are pulled o
 items their lines name are read again by id and only those QuickBooks-owned columns are updated.
 """
 
-import conductor
 import sqlalchemy as sa
 
+from ..conductor.fetch import retrieve_many
 from ..conductor.resource import ConductorResource
 from ..spec.entities import RESOURCES, RESOURCES_BY_PATH
 from ..spec.mapping import ITEMS
@@ -18,7 +18,6 @@ from .convert import flat_lines, map_columns
 
 STOCK_COLUMNS = ("quantity_on_hand", "quantity_on_purchase_order", "quantity_on_sales_order", "average_cost")
 STOCK_TYPES = {r.item_type: r.path for r in RESOURCES if r.holds_stock}  # item_type -> path
-_CHUNK = 50
 
 
 def item_ids_in(records: list[dict]) -> set[str]:
@@ -41,30 +40,13 @@ def refresh_stock(conductor: ConductorResource, engine: sa.Engine, item_ids: set
     for qbd_id, item_type in known:
         by_path.setdefault(STOCK_TYPES[item_type], []).append(qbd_id)
     columns = tuple(c for c in ITEMS.columns if c.name in STOCK_COLUMNS)
-    client = conductor.client()
     updates = []
     for path, ids in by_path.items():
-        endpoint = getattr(client.qbd, RESOURCES_BY_PATH[path].sdk_attr).with_raw_response
-        for start in range(0, len(ids), _CHUNK):
-            for record in _read(endpoint, conductor.end_user_id, ids[start:start + _CHUNK]):
-                updates.append({"b_qbd_id": record["id"], **map_columns(columns, record)})
+        for record in retrieve_many(conductor, RESOURCES_BY_PATH[path], ids):
+            updates.append({"b_qbd_id": record["id"], **map_columns(columns, record)})
     if not updates:
         return 0
     with engine.begin() as connection, sync_writer(connection):
         connection.execute(items.update().where(items.c.qbd_id == sa.bindparam("b_qbd_id"))
                            .values({name: sa.bindparam(name) for name in STOCK_COLUMNS}), updates)
     return len(updates)
-
-
-def _read(endpoint, end_user: str, ids: list[str]) -> list[dict]:
-    """Records by id; an `ids` query fails whole when one id is gone, so then read them one by one."""
-    try:
-        return endpoint.list(conductor_end_user_id=end_user, ids=ids, limit=len(ids)).json().get("data", [])
-    except conductor.InternalServerError:
-        found = []
-        for qbd_id in ids:
-            try:
-                found.append(endpoint.retrieve(qbd_id, conductor_end_user_id=end_user).json())
-            except conductor.InternalServerError:
-                continue  # deleted in QuickBooks since; the deleted-objects feed is its business
-        return found

@@ -145,6 +145,10 @@ sync_errors = sa.Table(
     sa.Column("error_code", sa.String(64), nullable=False),
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False, default=utcnow),
+    # Set once a later pull accepts the record (or QuickBooks no longer has it); until then every
+    # pull reads it again by id, so a failed record is never left behind when its window moves on.
+    sa.Column("resolved_at", UtcDateTime()),
+    sa.Index("ix_sync_errors_open", "entity", "resolved_at"),
 )
 
 # --- push-back: change capture, agreed versions, decided conflicts ----------------------------------

@@ -230,3 +230,35 @@ def test_the_schedule_requests_the_latest_complete_hour(shared_server, when, exp
         request = schedule(context)
     assert request.partition_key == expected
     assert schedule.job_name == "qbd_incremental_pull"
+
+
+def test_a_record_that_failed_is_read_again_by_id_until_it_is_accepted(server, wms):
+    """Its window moves on, but the next pulls read it by id; once accepted its error is resolved. A
+    failed record QuickBooks then deletes stops being read."""
+    company = server.emulator.companies[END_USER]
+    client = sdk_client(server)
+    item = client.qbd.inventory_items.list(limit=1, **EU).data[0]
+    service = client.qbd.service_items.list(limit=1, **EU).data[0]
+    details = service.sales_or_purchase_details or service.sales_and_purchase_details
+    posting = getattr(details, "posting_account", None) or details.income_account
+    control(server, "POST", "clock", now="2026-10-31T12:00:00+00:00")  # before the first partition ends
+    gone = client.qbd.service_items.create(name="Soon Gone", sales_or_purchase_details={
+        "posting_account_id": posting.id}, **EU)  # in no transaction, so it can be deleted
+    for path, record in (("inventory-items", item), ("service-items", gone)):
+        raw = company.get(path, record.id)
+        company.replace_raw(path, record.id, {**raw, "name": "N" * 40})  # too long for the WMS column
+    assert metadata(pull(server, wms, raise_on_error=False), "items")["failed"] == 2
+
+    # The data is put right without a new updatedAt (as a fixed mapping would): no window brings it.
+    company.replace_raw("inventory-items", item.id, company.get("inventory-items", item.id) | {"name": item.name})
+    control(server, "DELETE", f"records/service-items/{gone.id}")
+    later = pull(server, wms, "2026-11-01-05:00")
+    assert metadata(later, "items")["retried_failed"] == 1 and metadata(later, "items")["failed"] == 0
+    with wms.engine().connect() as connection:
+        stored = connection.execute(sa.select(TABLES["items"][0].c.name).where(
+            TABLES["items"][0].c.qbd_id == item.id)).scalar_one()
+        still_open = connection.execute(sa.select(sync_errors.c.qbd_id).where(
+            sync_errors.c.resolved_at.is_(None))).scalars().all()
+    assert stored == item.name and still_open == []
+    again = pull(server, wms, "2026-11-01-06:00")
+    assert metadata(again, "items")["retried_failed"] == 0  # nothing left to read again
