@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from pydantic import Field
 
 from ..conductor.resource import ConductorResource
+from ..reports import report_table
 from ..settings import COMPANY_TAG, company_key, quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
 from ..sync import ledger
@@ -92,7 +93,8 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
         if stats.offline:
             raise dg.Failure(description=offline, allow_retries=False, metadata=summary)
         return dg.Output({**summary, "plan": stats.plan, "errors": stats.errors}, metadata={
-            **summary, "dry_run": config.dry_run, "plan": dg.MetadataValue.json(stats.plan[:200])})
+            **summary, "dry_run": config.dry_run, "plan": dg.MetadataValue.json(stats.plan[:200]),
+            "report": report_table([{"entity": entity.name, **summary}])})
 
     return _push
 

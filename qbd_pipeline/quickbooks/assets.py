@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from pydantic import Field
 
 from ..conductor.resource import ConductorResource
+from ..reports import report_table
 from ..settings import pull_lookback_minutes, quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
 from ..spec.mapping import MAPPINGS
@@ -53,6 +54,10 @@ def pull_metadata(result: PullResult, row_count: int) -> dict:
         "stock_items_refreshed": dg.MetadataValue.int(result.stock_refreshed),
         "retried_failed": dg.MetadataValue.int(result.retried),
         "seconds": dg.MetadataValue.float(round(result.seconds, 3)),
+        "report": report_table([{
+            "entity": result.entity, "fetched": result.fetched, "inserted": result.totals.inserted,
+            "updated": result.totals.updated, "unchanged": result.totals.unchanged, "deleted": result.deleted,
+            "failed": result.totals.failed, "retried": result.retried, "seconds": round(result.seconds, 2)}]),
     }
 
 

@@ -42,6 +42,7 @@ class PullSettings:
 @dataclass
 class PullResult:
     window: Window
+    entity: str = ""
     totals: LoadStats = field(default_factory=LoadStats)
     requests: int = 0
     restarts: int = 0
@@ -78,7 +79,7 @@ def pull_entity(conductor: ConductorResource, engine: sa.Engine, entity: Entity,
     else:
         window = plan_window(partition_start, partition_end, mark=mark, from_beginning=from_beginning,
                              lookback=timedelta(minutes=settings.lookback_minutes))
-    result = PullResult(window)
+    result = PullResult(window, entity.name)
     row_id = ledger.open_run(engine, run_id=run_id, entity=entity.name,
                              direction="reconcile" if reconcile else "pull", partition_range=partition_range,
                              window_start=window.after, window_end=window.before)

@@ -22,6 +22,9 @@ def test_a_wms_edit_reaches_quickbooks_and_does_not_echo_back(server, wms):
 
     result = push(server, wms)
     assert result.success
+    output = next(e for e in result.events_for_node("push_customers") if e.event_type_value == "STEP_OUTPUT")
+    report = output.event_specific_data.metadata["report"].value.splitlines()
+    assert [cell.strip() for cell in report[2].split("|")[1:4]] == ["customers", "1", "0"]  # pushed 1, created 0
     after = client.qbd.customers.retrieve(customer.id, **EU)
     assert (after.phone, after.billing_address.city) == ("555-0142", "Duluth")
     assert after.billing_address.line1 == customer.billing_address.line1  # the rest of the address kept

@@ -27,6 +27,9 @@ def test_full_initial_load_equals_quickbooks_field_by_field(server, wms):
         assert md["fetched"] == md["inserted"] == md["dagster/row_count"] > 0
         assert md["failed"] == md["updated"] == md["unchanged"] == 0
         assert md["window_start"] == "beginning" and md["api_requests"] >= 1
+        report = md["report"].splitlines()  # the markdown table on the run page
+        assert report[0].split("|")[1].strip() == "entity" and report[2].split("|")[1].strip() == entity
+        assert f"{md['fetched']:,}" in report[2]
     assert all(check.passed for check in result.get_asset_check_evaluations())
     # A few fields checked by hand, so the mapping itself is tested, not only its round trip.
     client = sdk_client(server)
