@@ -26,6 +26,15 @@ def pull_lookback_minutes() -> int:
     return int(os.environ.get(LOOKBACK_VAR) or 15)
 
 
+FRESHNESS_VAR = "QBD_FRESHNESS_HOURS"
+
+
+def freshness_hours() -> float:
+    """A pull asset not refreshed for this long is stale (Dagster's freshness, red in the UI); it
+    warns after two thirds of it. The hourly schedule refreshes every asset once an hour."""
+    return float(os.environ.get(FRESHNESS_VAR) or 3)
+
+
 def pull_start() -> str:
     """First hourly partition of the pull (`YYYY-MM-DD-HH:MM`, UTC); it also takes all older history."""
     return os.environ.get(PULL_START_VAR, DEFAULT_PULL_START)

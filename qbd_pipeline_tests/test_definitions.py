@@ -36,3 +36,18 @@ def test_a_run_without_the_secret_fails_with_one_line_naming_it(monkeypatch, tmp
     assert failures
     assert {e.event_specific_data.user_failure_data.description for e in failures} == {
         "CONDUCTOR_SECRET_KEY is not set: export the Conductor secret key as CONDUCTOR_SECRET_KEY (see .env.example)"}
+
+
+def test_every_pull_asset_goes_stale_when_no_pull_refreshed_it_for_the_configured_hours(monkeypatch):
+    from datetime import timedelta
+
+    from qbd_pipeline.quickbooks.assets import build_pull_asset
+    from qbd_pipeline.spec.entities import ENTITIES
+
+    policies = {spec.key: spec.freshness_policy for spec in defs.resolve_all_asset_specs() if spec.key.path[0] == "qbd"}
+    assert len(policies) == len(ENTITIES)
+    assert {p.fail_window.to_timedelta() for p in policies.values()} == {timedelta(hours=3)}
+    monkeypatch.setenv("QBD_FRESHNESS_HOURS", "6")
+    policy = build_pull_asset(ENTITIES[0]).specs_by_key[dg.AssetKey(["qbd", ENTITIES[0].name])].freshness_policy
+    assert (policy.fail_window.to_timedelta(), policy.warn_window.to_timedelta()) == (timedelta(hours=6),
+                                                                                      timedelta(hours=4))

@@ -5,13 +5,15 @@ one run and one window) reaching back to the entity's high-water mark, marks wha
 and records a `sync_runs` row and any per-record `sync_errors` (the work is `sync.pull`'s).
 """
 
+from datetime import timedelta
+
 import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field
 
 from ..conductor.resource import ConductorResource
 from ..reports import report_table
-from ..settings import pull_lookback_minutes, quickbooks_pool
+from ..settings import freshness_hours, pull_lookback_minutes, quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
 from ..spec.mapping import MAPPINGS
 from ..sync.pull import PullResult, PullSettings, pull_entity
@@ -103,6 +105,8 @@ def build_pull_asset(entity: Entity) -> dg.AssetsDefinition:
                                        description="The last pull of this entity left no per-record errors.")],
         kinds={"quickbooks", "sql"},
         pool=quickbooks_pool(),
+        freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=freshness_hours()),
+                                                        warn_window=timedelta(hours=freshness_hours() * 2 / 3)),
         description=f"QuickBooks Desktop {entity.name.replace('_', ' ')}, pulled into the WMS table "
                     f"`{MAPPINGS[entity.name].table}` by `updatedAt` window.",
     )
