@@ -10,12 +10,6 @@ from .app import create_app
 from .state import Emulator, EmulatorConfig
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
 class EmulatorServer:
     """An emulator on a port of this machine; use as a context manager or start()/stop()."""
 

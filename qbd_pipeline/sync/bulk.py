@@ -65,3 +65,15 @@ def insert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) ->
             f'INSERT INTO "{table.name}" ({", ".join(names)}) SELECT {", ".join(names)} FROM "{stage}"')
     else:
         connection.execute(table.insert(), rows)
+
+
+def set_line_ids(connection: sa.Connection, lines_table: sa.Table, line_ids: dict[int, str], *,
+                 only_unset: bool = False) -> None:
+    """Give WMS line rows (by row id) their QuickBooks line ids, in one statement for all of them."""
+    if not line_ids:
+        return
+    statement = lines_table.update().where(lines_table.c.id == sa.bindparam("b_id"))
+    if only_unset:
+        statement = statement.where(lines_table.c.qbd_line_id.is_(None))
+    connection.execute(statement.values(qbd_line_id=sa.bindparam("b_line")),
+                       [{"b_id": row_id, "b_line": line_id} for row_id, line_id in line_ids.items()])

@@ -5,6 +5,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 
+from ..conductor.fetch import retrieve_many
 from ..conductor.resource import ConductorResource
 from ..spec.entities import ENTITIES_BY_NAME, resources_of
 from ..wms.schema import utcnow, wms_changes
@@ -50,24 +51,26 @@ def resolve_failed(engine: sa.Engine, *, action: Action, entity: str | None, cha
 
 def restore_dismissed(conductor: ConductorResource, engine: sa.Engine, change_ids: list[int], run_id: str) -> int:
     """The records of dismissed edits get QuickBooks' version back, so the two sides agree again (a
-    row the WMS made, which QuickBooks never had, stays as it is). Returns the records restored."""
+    row the WMS made, which QuickBooks never had, stays as it is). Rows are read in one query per
+    entity and records fetched by id in batches. Returns the records restored."""
     with engine.connect() as connection:
-        records = connection.execute(sa.select(wms_changes.c.entity, wms_changes.c.row_id,
-                                               sa.func.max(wms_changes.c.qbd_id)).where(
-            wms_changes.c.id.in_(change_ids), wms_changes.c.operation != "delete")
-            .group_by(wms_changes.c.entity, wms_changes.c.row_id)).all()
+        edited = connection.execute(sa.select(wms_changes.c.entity, wms_changes.c.row_id).distinct().where(
+            wms_changes.c.id.in_(change_ids), wms_changes.c.operation != "delete")).all()
+    by_entity: dict[str, list[int]] = {}
+    for entity, row_id in edited:
+        by_entity.setdefault(entity, []).append(row_id)
     restored = 0
-    for entity, row_id, qbd_id in records:
+    for entity, row_ids in by_entity.items():
         context = PushContext(conductor, engine, ENTITIES_BY_NAME[entity], PushSettings(run_id=run_id))
-        row = context.read(row_id).row
-        qbd_id = (row or {}).get("qbd_id") or qbd_id
-        if row is None or qbd_id is None:
-            continue
-        options = resources_of(entity)
-        qbd = next((r for r in options if r.item_type == row.get("item_type")), options[0])
-        read_at = utcnow()
-        record = context.quickbooks.retrieve(qbd, qbd_id)
-        if record is not None:
-            write_back(context, qbd, record, row_id, newest_change=None, read_at=read_at, sent_lines=None)
-            restored += 1
+        header = context.header
+        with engine.connect() as connection:
+            rows = [r._asdict() for r in connection.execute(sa.select(header).where(
+                header.c.id.in_(row_ids), header.c.qbd_id.is_not(None)))]
+        for qbd in resources_of(entity):
+            mine = {r["qbd_id"]: r["id"] for r in rows if r.get("item_type") in (None, qbd.item_type)}
+            read_at = utcnow()
+            for record in retrieve_many(conductor, qbd, list(mine)) if mine else []:
+                write_back(context, qbd, record, mine[record["id"]], newest_change=None, read_at=read_at,
+                           sent_lines=None)
+                restored += 1
     return restored

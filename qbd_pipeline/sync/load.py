@@ -17,7 +17,7 @@ from ..spec.entities import ENTITIES_BY_NAME, QbdResource, resources_of
 from ..spec.mapping import EntityMapping
 from ..wms.schema import TABLES, sync_errors, utcnow
 from ..wms.triggers import sync_writer
-from .bulk import insert_rows, upsert_rows
+from .bulk import insert_rows, set_line_ids, upsert_rows
 from .changes import changed_fields, deleted_in_wms, link_changes, lock_record, open_changes
 from .conflicts import conflict_rows, prior_decisions
 from .conflicts import record as record_conflicts
@@ -166,9 +166,8 @@ def link_unsynced(connection: sa.Connection, mapping: EntityMapping, header: sa.
                 lines_table.c.header_id == row_id).order_by(lines_table.c.line_number)).scalars().all()
             answered = mapped[qbd_id][1]
             if own and len(own) == len(answered):
-                for line_id, line in zip(own, answered, strict=True):
-                    connection.execute(lines_table.update().where(lines_table.c.id == line_id).values(
-                        qbd_line_id=line["qbd_line_id"]))
+                set_line_ids(connection, lines_table, {row: line["qbd_line_id"]
+                                                       for row, line in zip(own, answered, strict=True)})
         link_changes(connection, mapping.entity, row_id, qbd_id)
 
 
@@ -201,8 +200,8 @@ def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.
             continue
         own_lines = wms_lines.get(wms["id"], [])
         if qbd_id in sent:
-            own_lines = _link_sent_lines(connection, mapping, lines_table, own_lines, lines_of[qbd_id],
-                                         raw_bases.get(qbd_id))
+            own_lines = link_sent_lines(connection, mapping, lines_table, own_lines, lines_of[qbd_id],
+                                        raw_bases.get(qbd_id))
         wms_view = comparable(mapping, wms, own_lines)
         qbd_view = qbd_views[qbd_id]
         base = bases.get(qbd_id)
@@ -224,17 +223,16 @@ def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.
     record_conflicts(connection, conflicts)
 
 
-def _link_sent_lines(connection: sa.Connection, mapping: EntityMapping, lines_table: sa.Table | None,
-                     own: list[dict], answered: list[dict], base: dict | None) -> list[dict]:
-    """WMS lines an unanswered push already made in QuickBooks get its line ids (see `pair_new_lines`)."""
+def link_sent_lines(connection: sa.Connection, mapping: EntityMapping, lines_table: sa.Table | None,
+                    own: list[dict], answered: list[dict], base: dict | None) -> list[dict]:
+    """WMS lines an unanswered push already made in QuickBooks get its line ids (see `pair_new_lines`);
+    used by the pull's merge and by the push alike."""
     if lines_table is None or all(line.get("qbd_line_id") for line in own):
         return own
     known = {line.get("qbd_line_id") for line in own} | {b.get("qbd_line_id") for b in (base or {}).get("lines") or []}
     paired = pair_new_lines(own, answered, known, [c.name for c in mapping.lines.columns if not c.readonly])
     with sync_writer(connection):
-        for index, line_id in paired.items():
-            connection.execute(lines_table.update().where(lines_table.c.id == own[index]["id"]).values(
-                qbd_line_id=line_id))
+        set_line_ids(connection, lines_table, {own[index]["id"]: line_id for index, line_id in paired.items()})
     return [{**line, "qbd_line_id": paired[i]} if i in paired else line for i, line in enumerate(own)]
 
 

@@ -8,7 +8,7 @@ import time
 
 import conductor
 
-from qbd_pipeline.emulator.server import free_port
+from qbd_pipeline.processes import free_port
 
 
 def test_cli_serves_a_seeded_company(tmp_path):

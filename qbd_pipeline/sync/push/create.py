@@ -6,6 +6,7 @@ from ...conductor.errors import Rejected, Transient
 from ...spec.entities import QbdResource
 from ...wms.schema import utcnow
 from ...wms.triggers import sync_writer
+from ..bulk import set_line_ids
 from ..changes import link_changes
 from ..convert import map_record, parse_instant
 from ..merge import LINE_ID, adopted_base, comparable
@@ -77,9 +78,8 @@ def adopt(ctx: PushContext, row: dict, lines: list[dict], qbd: QbdResource, reco
             qbd_updated_at=parse_instant(record["updatedAt"])))
         link_changes(connection, ctx.entity.name, row["id"], record["id"])
         if paired:
-            for line, made in zip(lines, qbd_lines, strict=True):
-                connection.execute(lines_table.update().where(lines_table.c.id == line["id"]).values(
-                    qbd_line_id=made[LINE_ID]))
+            set_line_ids(connection, lines_table, {line["id"]: made[LINE_ID]
+                                                   for line, made in zip(lines, qbd_lines, strict=True)})
     row = {**row, "qbd_id": record["id"], "qbd_revision_number": record["revisionNumber"]}
     if paired:
         lines = [{**line, LINE_ID: made[LINE_ID]} for line, made in zip(lines, qbd_lines, strict=True)]

@@ -5,14 +5,13 @@ import logging
 import sqlalchemy as sa
 
 from ...conductor.errors import Offline, Rejected, Transient
-from ...conductor.resource import ConductorResource
-from ...spec.entities import Entity, QbdResource, resources_of
+from ...spec.entities import QbdResource, resources_of
 from ...wms.schema import TABLES
 from ..changes import changed_fields
 from ..merge import syncable_fields
 from ..progress import Progress
 from . import claims, remove
-from .context import Outcome, PushContext, PushSettings, PushStats, skipped
+from .context import Outcome, PushContext, PushStats, skipped
 from .create import create
 from .update import update
 
@@ -21,10 +20,6 @@ log = logging.getLogger(__name__)
 
 class Pusher(PushContext):
     """Push one entity's claimed changes: claim, push record by record, end each claim truly."""
-
-    def __init__(self, conductor_resource: ConductorResource, engine: sa.Engine, entity: Entity,
-                 settings: PushSettings) -> None:
-        super().__init__(conductor_resource, engine, entity, settings)
 
     def claim(self, finished_runs: frozenset[str] = frozenset()) -> dict[int, list]:
         return claims.claim(self, finished_runs)

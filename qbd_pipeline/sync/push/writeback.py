@@ -8,9 +8,11 @@ import sqlalchemy as sa
 from ...spec.entities import QbdResource
 from ...wms.schema import utcnow
 from ...wms.triggers import sync_writer
+from ..bulk import set_line_ids
 from ..changes import ALL_FIELDS, link_changes, lock_record, newer_fields
 from ..convert import map_record
-from ..merge import LINE_ID, LINES, keep_newer_lines, pair_new_lines
+from ..load import link_sent_lines
+from ..merge import LINE_ID, LINES, keep_newer_lines
 from ..snapshots import write_snapshot
 from .context import PushContext
 
@@ -71,9 +73,8 @@ def _name_new_lines(ctx: PushContext, connection: sa.Connection, sent: list[dict
         return named
     for line, made in zip(sent, answered, strict=True):
         if line.get(LINE_ID) is None and line.get("id") is not None:
-            connection.execute(table.update().where(table.c.id == line["id"], table.c.qbd_line_id.is_(None)).values(
-                qbd_line_id=made[LINE_ID]))
             named[line["id"]] = made[LINE_ID]
+    set_line_ids(connection, table, named, only_unset=True)
     return named
 
 
@@ -95,15 +96,8 @@ def _merge_newer_lines(ctx: PushContext, connection: sa.Connection, row_id: int,
 
 def link_lines(ctx: PushContext, lines: list[dict], qbd_lines: list[dict], agreed: dict | None) -> list[dict]:
     """Lines the WMS added that an earlier push sent without its answer coming back: link them to the
-    QuickBooks lines it made (see `merge.pair_new_lines`), so they are not added a second time."""
-    table = ctx.lines_table
-    if table is None or all(line.get(LINE_ID) for line in lines):
+    QuickBooks lines it made, so they are not added a second time."""
+    if ctx.lines_table is None or all(line.get(LINE_ID) for line in lines):
         return lines
-    known = {ln.get(LINE_ID) for ln in lines} | {ln.get(LINE_ID) for ln in (agreed or {}).get(LINES) or []}
-    paired = pair_new_lines(lines, qbd_lines, known, [c.name for c in ctx.mapping.lines.columns if not c.readonly])
-    if not paired:
-        return lines
-    with ctx.engine.begin() as connection, sync_writer(connection):
-        for index, line_id in paired.items():
-            connection.execute(table.update().where(table.c.id == lines[index]["id"]).values(qbd_line_id=line_id))
-    return [{**line, LINE_ID: paired[i]} if i in paired else line for i, line in enumerate(lines)]
+    with ctx.engine.begin() as connection:
+        return link_sent_lines(connection, ctx.mapping, ctx.lines_table, lines, qbd_lines, agreed)
