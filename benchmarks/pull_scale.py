@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from qbd_pipeline.conductor.resource import ConductorResource
 from qbd_pipeline.processes import free_port
 from qbd_pipeline.quickbooks.assets import pull_assets
-from qbd_pipeline.quickbooks.partitions import hourly_partitions
+from qbd_pipeline.quickbooks.partitions import pull_partitions
 from qbd_pipeline.wms.migrate import upgrade
 from qbd_pipeline.wms.resources import WmsDatabase
 
@@ -69,8 +69,8 @@ def main(customers: int, dialect: str) -> None:
         # The full initial load: every partition, first to last, in one run (one window).
         result = dg.materialize(
             [customers_asset],
-            tags={"dagster/asset_partition_range_start": hourly_partitions.get_first_partition_key(),
-                  "dagster/asset_partition_range_end": hourly_partitions.get_last_partition_key()},
+            tags={"dagster/asset_partition_range_start": pull_partitions.get_first_partition_key(),
+                  "dagster/asset_partition_range_end": pull_partitions.get_last_partition_key()},
             resources={"conductor": ConductorResource(secret_key=KEY, end_user_id=END_USER,
                                                       base_url=f"http://127.0.0.1:{port}/v1"), "wms": wms},
             instance=dg.DagsterInstance.ephemeral(),

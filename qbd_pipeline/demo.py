@@ -40,12 +40,12 @@ def prepare_environment(port: int) -> Path:
     if not instance_yaml.exists():
         shutil.copy(Path(__file__).resolve().parents[1] / "dagster.yaml", instance_yaml)
     os.environ.setdefault("DAGSTER_HOME", str(home))
-    # The demo's partitions start two days back (kept in the data folder so `make dev` agrees);
+    # The demo's daily partitions start two days back (kept in the data folder so `make dev` agrees);
     # the first partition also takes all older history, so the load is still complete.
     start_file = folder / "pull_start.txt"
     if not start_file.exists():
         start = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=2)
-        start_file.write_text(start.strftime("%Y-%m-%d-%H:%M"))
+        start_file.write_text(start.strftime("%Y-%m-%d"))
     os.environ.setdefault("QBD_PULL_START", start_file.read_text().strip())
     os.environ.setdefault("CONDUCTOR_SECRET_KEY", DEMO_SECRET_KEY)
     os.environ.setdefault("CONDUCTOR_END_USER_ID", DEMO_END_USER)
@@ -53,7 +53,14 @@ def prepare_environment(port: int) -> Path:
     return folder
 
 
-def print_table(rows: list[dict], seconds: float) -> None:
+# The runs' consoles show only errors: the demo prints its own tables, and Dagster's events stay in the
+# instance, where the UI shows them.
+QUIET_PULL = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+QUIET_PUSH = {"console_log_level": "ERROR"}
+
+
+def print_table(rows: list[dict]) -> None:
+    """One row per entity; the total's seconds are the sum of the steps'."""
     header = f"{'entity':<24}{'fetched':>9}{'inserted':>10}{'updated':>9}{'unchanged':>11}{'failed':>8}{'seconds':>9}"
     print(header)
     print("-" * len(header))
@@ -62,11 +69,13 @@ def print_table(rows: list[dict], seconds: float) -> None:
               f"{row['unchanged']:>11}{row['failed']:>8}{row['seconds']:>9.2f}")
     print(f"{'total':<24}{sum(r['fetched'] for r in rows):>9}{sum(r['inserted'] for r in rows):>10}"
           f"{sum(r['updated'] for r in rows):>9}{sum(r['unchanged'] for r in rows):>11}"
-          f"{sum(r['failed'] for r in rows):>8}{seconds:>9.2f}")
+          f"{sum(r['failed'] for r in rows):>8}{sum(r['seconds'] for r in rows):>9.2f}")
 
 
 def push_back_act(defs, engine, port: int) -> int:
     """Edit a few WMS rows (one also in QuickBooks), let the sensor start the push-back, show the outcome."""
+    from decimal import Decimal
+
     import conductor
     import dagster as dg
     import httpx
@@ -76,41 +85,46 @@ def push_back_act(defs, engine, port: int) -> int:
 
     began = datetime.now(timezone.utc)
     stamp = began.strftime("%H%M%S")
-    # New values on every run, so a second run edits again instead of writing what is already there.
-    cents = int(stamp) % 97 + 1
-    qbd_price, wms_price = f"41.{cents:02d}", f"42.{cents:02d}"
     end_user, key = os.environ["CONDUCTOR_END_USER_ID"], os.environ["CONDUCTOR_SECRET_KEY"]
     client = conductor.Conductor(api_key=key, base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
     headers = {"Authorization": f"Bearer {key}", "Conductor-End-User-Id": end_user}
     with engine.connect() as connection:
-        customer_id, item_id, invoice_id = (connection.execute(sa.text(q)).scalar() for q in (
-            "SELECT qbd_id FROM customers WHERE is_active ORDER BY id LIMIT 1",
-            "SELECT qbd_id FROM items WHERE item_type = 'inventory' AND is_active ORDER BY id LIMIT 1",
-            "SELECT qbd_id FROM invoices ORDER BY id LIMIT 1"))
+        customer_id, phone, item_id, price, invoice_id = connection.execute(sa.text(
+            "SELECT c.qbd_id, c.phone, i.qbd_id, i.sales_price, v.qbd_id FROM "
+            "(SELECT qbd_id, phone FROM customers WHERE is_active ORDER BY id LIMIT 1) c, "
+            "(SELECT qbd_id, sales_price FROM items WHERE item_type = 'inventory' AND is_active ORDER BY id LIMIT 1)"
+            " i, "
+            "(SELECT qbd_id FROM invoices ORDER BY id LIMIT 1) v")).one()
+    # New values derived from the current ones, so every run changes every row it touches.
+    digits = int("".join(ch for ch in phone or "" if ch.isdigit())[-4:] or 0)
+    new_phone = f"555-{(digits + 1) % 10000:04d}"
+    price = Decimal(str(price or 0))
+    qbd_price, wms_price = price + Decimal("0.50"), price + Decimal("1.00")
     # A person in QuickBooks changes the item's price an hour ago ...
     httpx.post(f"http://127.0.0.1:{port}/_emulator/clock", headers=headers,
                json={"now": (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()})
     item = client.qbd.inventory_items.retrieve(item_id, conductor_end_user_id=end_user)
-    client.qbd.inventory_items.update(item_id, revision_number=item.revision_number, sales_price=qbd_price,
+    client.qbd.inventory_items.update(item_id, revision_number=item.revision_number, sales_price=str(qbd_price),
                                       conductor_end_user_id=end_user)
     httpx.delete(f"http://127.0.0.1:{port}/_emulator/clock", headers=headers)
     # ... and the warehouse edits rows with plain SQL, as its application would.
     edits = [
-        ("UPDATE customers SET phone = :v WHERE qbd_id = :q", {"v": f"555-{stamp[-4:]}", "q": customer_id}),
-        ("UPDATE items SET sales_price = :p WHERE qbd_id = :q", {"p": wms_price, "q": item_id}),
+        ("UPDATE customers SET phone = :v WHERE qbd_id = :q", {"v": new_phone, "q": customer_id}),
+        ("UPDATE items SET sales_price = :p WHERE qbd_id = :q", {"p": str(wms_price), "q": item_id}),
         ("UPDATE invoices SET memo = :m WHERE qbd_id = :q", {"m": f"edited in the WMS at {stamp}", "q": invoice_id}),
         ("INSERT INTO customers (name, full_name, is_active, email) VALUES (:n, :n, true, 'demo@example.com')",
          {"n": f"Demo Walk-in {stamp}"}),
         ("INSERT INTO sales_orders (customer_name, transaction_date, memo) VALUES (:n, :d, 'demo order')",
          {"n": f"Demo Walk-in {stamp}", "d": datetime.now(timezone.utc).date()}),
         ("INSERT INTO sales_order_lines (header_id, line_number, item_qbd_id, quantity, rate) "
-         "SELECT max(id), 1, :i, 2, :p FROM sales_orders", {"i": item_id, "p": wms_price}),
+         "SELECT max(id), 1, :i, 2, :p FROM sales_orders", {"i": item_id, "p": str(wms_price)}),
     ]
     with engine.begin() as connection:
         for statement, params in edits:
             connection.execute(sa.text(statement), params)
-    print("edited in the WMS: a customer's phone, an item's price (also changed in QuickBooks), an invoice memo,")
-    print(f"and a new customer 'Demo Walk-in {stamp}' with an order for it")
+    print(f"push: edited with plain SQL a customer's phone ({new_phone}), an item's price ({wms_price}; "
+          f"{qbd_price} in QuickBooks an hour earlier), an invoice memo, and a new customer "
+          f"'Demo Walk-in {stamp}' with an order")
     with dg.DagsterInstance.get() as instance:
         sensor = defs.resolve_sensor_def("wms_change_sensor")
         with dg.build_sensor_context(instance=instance, resources={
@@ -122,7 +136,7 @@ def push_back_act(defs, engine, port: int) -> int:
         request = tick.run_requests[0]
         print(f"wms_change_sensor: {request.tags['qbd/pending_changes']} pending change(s) -> run wms_push_back")
         result = defs.resolve_job_def("wms_push_back").execute_in_process(
-            instance=instance, tags=request.tags, raise_on_error=False)
+            instance=instance, tags=request.tags, raise_on_error=False, run_config=QUIET_PUSH)
     print()
     print(f"{'entity':<24}{'pushed':>8}{'created':>9}{'updated':>9}{'skipped':>9}{'failed':>8}{'conflicts':>11}")
     for node in ENTITY_ORDER:
@@ -145,50 +159,77 @@ def push_back_act(defs, engine, port: int) -> int:
     return 0 if result.success else 1
 
 
+def pull_act(defs, engine) -> int:
+    """The first run loads everything (the partitions to today, in one run); later runs pull today's
+    partition, which fetches what changed since the last run (from the high-water marks)."""
+    import dagster as dg
+    import sqlalchemy as sa
+
+    from .quickbooks.partitions import pull_partitions
+    from .wms.schema import sync_state
+
+    with engine.connect() as connection:
+        marked = connection.execute(sa.select(sa.func.count()).select_from(sync_state).where(
+            sync_state.c.fetched_through.is_not(None))).scalar_one()
+    first, last = pull_partitions.get_first_partition_key(), pull_partitions.get_last_partition_key()
+    initial = marked < len(ENTITY_ORDER)
+    if initial:
+        count = len(pull_partitions.get_partition_keys())
+        print(f"pull: a full initial load of every entity, partitions {first} .. {last} ({count}) in one run ...")
+        tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+    else:
+        print(f"pull: what changed in QuickBooks since the last run (partition {last}, from the high-water marks) ...")
+        tags = {}
+    began = time.monotonic()
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("qbd_incremental_pull").execute_in_process(
+            instance=instance, raise_on_error=False, tags=tags, run_config=QUIET_PULL,
+            partition_key=None if initial else last)
+    wall = time.monotonic() - began
+    rows = {}
+    for event in result.get_asset_materialization_events():
+        entity = event.materialization.asset_key.path[-1]
+        md = {k: v.value for k, v in event.materialization.metadata.items()}
+        rows[entity] = {"entity": f"qbd/{entity}", **{k: md[k] for k in (
+            "fetched", "inserted", "updated", "unchanged", "failed")}, "seconds": md["seconds"]}
+    print()
+    print_table([rows[e] for e in ENTITY_ORDER if e in rows])
+    print()
+    failed = [f"{e.asset_key.to_user_string()} {e.check_name}: {e.description}"
+              for e in result.get_asset_check_evaluations() if not e.passed]
+    for line in failed:
+        print(f"check failed: {line}")
+    steps = sum(r["seconds"] for r in rows.values())
+    if not result.success:
+        print(f"pull run {result.run_id} FAILED; open the UI with `make dev` to see why", file=sys.stderr)
+        return 1
+    print(f"pull run {result.run_id} succeeded: {steps:.2f} s in the pull steps, {wall:.2f} s in all "
+          f"(Dagster's own bookkeeping the rest); {len(result.get_asset_check_evaluations())} checks, "
+          f"{len(failed)} failed")
+    return 0
+
+
 def main() -> int:
     from .processes import emulator_process, free_port
 
     port = free_port()
     folder = prepare_environment(port)
-    state_file = folder / "emulator.sqlite"
-    print(f"data folder: {folder}")
-    print(f"emulator company: {state_file} ({'reused' if state_file.exists() else 'new, seeding'})")
-    with emulator_process(state_file, port):
-        import dagster as dg
-
+    print(f"data folder: {folder} (the WMS, the demo company and the Dagster instance; `make clean-data` "
+          "starts over)")
+    with emulator_process(folder / "emulator.sqlite", port):
         from .definitions import defs
-        from .quickbooks.partitions import hourly_partitions
-        from .wms.migrate import upgrade
+        from .wms.migrate import current_revision, upgrade
         from .wms.resources import engine_from_env
 
         engine = engine_from_env()
         upgrade(engine)
-        print(f"WMS: {engine.url.render_as_string(hide_password=True)} (migrated)")
-        first, last = hourly_partitions.get_first_partition_key(), hourly_partitions.get_last_partition_key()
-        print(f"materializing every pull asset for {first} .. {last} in one run (a full initial load) ...")
-        began = time.monotonic()
-        with dg.DagsterInstance.get() as instance:
-            result = defs.resolve_job_def("qbd_incremental_pull").execute_in_process(
-                instance=instance, raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-                tags={"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last})
-        seconds = time.monotonic() - began
-        rows = {}
-        for event in result.get_asset_materialization_events():
-            entity = event.materialization.asset_key.path[-1]
-            md = {k: v.value for k, v in event.materialization.metadata.items()}
-            rows[entity] = {"entity": f"qbd/{entity}", **{k: md[k] for k in (
-                "fetched", "inserted", "updated", "unchanged", "failed")}, "seconds": md["seconds"]}
-        print()
-        print_table([rows[e] for e in ENTITY_ORDER if e in rows], seconds)
-        print()
-        if not result.success:
-            print(f"the run failed (run {result.run_id}); open the UI with `make dev` to see why", file=sys.stderr)
-            return 1
-        print(f"run {result.run_id} succeeded; its events are in {os.environ['DAGSTER_HOME']}")
-        print()
-        status = push_back_act(defs, engine, port)
-    print("open the Dagster UI on the same instance, WMS and emulator with:  make dev")
+        print(f"WMS: {engine.url.render_as_string(hide_password=True)} (schema {current_revision(engine)})")
+        status = pull_act(defs, engine)
+        if status == 0:
+            print()
+            status = push_back_act(defs, engine, port)
+    print(f"the runs are in {os.environ['DAGSTER_HOME']}; open the Dagster UI on the same instance, WMS and "
+          "emulator with:  make dev")
     return status
 
 

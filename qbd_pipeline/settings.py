@@ -6,7 +6,7 @@ from pathlib import Path
 WMS_URL_VAR = "WMS_DATABASE_URL"
 DATA_DIR_VAR = "QBD_DATA_DIR"
 PULL_START_VAR = "QBD_PULL_START"
-DEFAULT_PULL_START = "2026-11-01-00:00"
+DEFAULT_PULL_START = "2026-11-01"
 
 
 def data_dir() -> Path:
@@ -36,8 +36,9 @@ def freshness_hours() -> float:
 
 
 def pull_start() -> str:
-    """First hourly partition of the pull (`YYYY-MM-DD-HH:MM`, UTC); it also takes all older history."""
-    return os.environ.get(PULL_START_VAR, DEFAULT_PULL_START)
+    """The first daily partition of the pull (`YYYY-MM-DD`, UTC): the go-live day. It also takes all
+    older history. An hourly value of earlier releases (`YYYY-MM-DD-HH:MM`) names its day."""
+    return (os.environ.get(PULL_START_VAR) or DEFAULT_PULL_START).strip()[:10]
 
 
 END_USER_VAR = "CONDUCTOR_END_USER_ID"

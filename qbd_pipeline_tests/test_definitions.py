@@ -26,7 +26,7 @@ def test_a_run_without_the_secret_fails_with_one_line_naming_it(monkeypatch, tmp
     upgrade(make_engine(url))
     try:
         job = importlib.reload(definitions).defs.resolve_job_def("qbd_incremental_pull")
-        result = job.execute_in_process(partition_key="2026-11-01-00:00", instance=dg.DagsterInstance.ephemeral(),
+        result = job.execute_in_process(partition_key="2026-11-01", instance=dg.DagsterInstance.ephemeral(),
                                         raise_on_error=False)
     finally:
         monkeypatch.undo()

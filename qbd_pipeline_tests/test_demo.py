@@ -22,16 +22,20 @@ def test_the_demo_loads_the_company_and_pushes_the_warehouse_edits(tmp_path):
     total = re.search(r"^total\s+(\d+)\s+(\d+)\s+0\s+0\s+0\s", out, re.MULTILINE)
     assert total and total.group(1) == total.group(2) and int(total.group(1)) > 1000  # a full initial load
     assert "wms_change_sensor: 6 pending change(s) -> run wms_push_back" in out
-    assert re.search(r'conflict: items\.sales_price WMS "42\.\d+" vs QuickBooks "41\.\d+" -> wms wins by rule '
+    assert re.search(r'conflict: items\.sales_price WMS "\d+\.\d+" vs QuickBooks "\d+\.\d+" -> wms wins by rule '
                      r"latest_wins", out)
     assert "skipped: invoices: invoices flow from QuickBooks to the WMS only" in out
     assert re.search(r"push-back run \S+ succeeded", out)
     assert (tmp_path / "data" / "wms.sqlite").exists() and (tmp_path / "data" / "dagster_home").is_dir()
     assert "Warning" not in done.stdout + done.stderr  # nothing a new user would have to wonder about
+    assert " - dagster - " not in done.stdout + done.stderr  # the tables and one line per act, no event lines
+    assert "pull: a full initial load" in out and re.search(r"pull run \S+ succeeded: .* 0 failed$", out, re.MULTILINE)
 
     again = subprocess.run([Path(sys.executable).parent / "qbd-pipeline", "demo"], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "pull: what changed in QuickBooks since the last run" in again.stdout  # incremental, and says so
     assert re.search(r"^total\s+\d+\s+0\s", again.stdout, re.MULTILINE)  # nothing new the second time
+    assert " - dagster - " not in again.stdout + again.stderr
     assert "wms_change_sensor: 6 pending change(s)" in again.stdout  # the second run edits again, too
     assert re.search(r"conflict: items\.sales_price .* -> wms wins", again.stdout)

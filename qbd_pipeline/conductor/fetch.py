@@ -213,3 +213,17 @@ def fetch_deleted(conductor_resource: ConductorResource, resources: tuple[QbdRes
     for entry in response.json().get("data") or []:
         deleted[entry["id"]] = datetime.fromisoformat(entry["deletedAt"].replace("Z", "+00:00"))
     return deleted, 1
+
+
+def count_records(conductor_resource: ConductorResource, qbd: QbdResource) -> int:
+    """How many records of `qbd` QuickBooks holds (inactive list objects included), in one request:
+    the first page of one record says how many remain. An object type without pagination is listed."""
+    client = conductor_resource.client()
+    endpoint = getattr(client.qbd, qbd.sdk_attr).with_raw_response
+    params = {**list_params(qbd, None, None, 1)}
+    try:
+        body = endpoint.list(conductor_end_user_id=conductor_resource.end_user_id, **params).json()
+    except conductor.APIError as exc:
+        raise classify(exc) from exc
+    data = body.get("data") or []
+    return len(data) + (body.get("remainingCount") or 0) if qbd.paginated else len(data)

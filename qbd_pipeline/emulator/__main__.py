@@ -61,12 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     config = config_from_args(args)
     reused = config.state_file is not None and Path(config.state_file).exists()
-    print(f"{'opening' if reused else 'seeding'} {len(config.end_user_ids)} company file(s) "
-          f"{f'from {config.state_file}' if reused else f'(seed {config.seed})'} ...", file=sys.stderr)
+    if not reused:
+        print(f"seeding {len(config.end_user_ids)} company file(s) (seed {config.seed}) ...", file=sys.stderr)
     emulator = Emulator(config)
-    for end_user in config.end_user_ids:
-        print(f"  {end_user}: {emulator.store.count(end_user)} records", file=sys.stderr)
-    print(f"Conductor emulator on http://{args.host}:{args.port}/v1", file=sys.stderr)
+    companies = ", ".join(f"{user} ({emulator.store.count(user):,} records)" for user in config.end_user_ids)
+    origin = f"reused from {config.state_file}" if reused else f"seeded, seed {config.seed}"
+    print(f"Conductor emulator on http://{args.host}:{args.port}/v1: {companies}, {origin}", file=sys.stderr)
     uvicorn.run(create_app(emulator), host=args.host, port=args.port, log_level=args.log_level,
                 access_log=False, lifespan="off")
     emulator.close()

@@ -5,6 +5,8 @@ created in the WMS together with an order for it reaches QuickBooks in one run. 
 `sync_runs` row (direction `push`, or `plan` for a dry run) that ends true however the run ends.
 """
 
+from typing import Literal
+
 import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field
@@ -50,8 +52,9 @@ def finished_claimants(instance: dg.DagsterInstance, engine: sa.Engine) -> froze
 
 def _counts(stats: PushStats) -> dict:
     return {"fetched": stats.claimed, "inserted": stats.created, "updated": stats.updated,
-            "deleted": stats.deleted, "unchanged": stats.skipped, "failed": stats.failed + stats.retry_later,
-            "total": stats.claimed, "processed": stats.pushed + stats.skipped + stats.failed + stats.retry_later}
+            "deleted": stats.deleted, "skipped": stats.skipped, "failed": stats.failed + stats.retry_later,
+            "conflicts": stats.conflicts, "total": stats.claimed,
+            "processed": stats.pushed + stats.skipped + stats.failed + stats.retry_later}
 
 
 def build_push_op(entity: Entity) -> dg.OpDefinition:
@@ -102,15 +105,21 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
 PUSH_OPS: dict[str, dg.OpDefinition] = {entity.name: build_push_op(entity) for entity in ENTITIES}
 
 
+class PushBackRunConfig(PushBackConfig):
+    console_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="What the run's console shows (INFO: what the ops say; DEBUG: Dagster's step "
+                                    "events too). The event log keeps everything either way.")
+
+
 @dg.config_mapping
-def _one_flag_for_every_op(config: PushBackConfig) -> dg.RunConfig:
-    return dg.RunConfig(ops={op.name: config for op in PUSH_OPS.values()})
+def _one_flag_for_every_op(config: PushBackRunConfig) -> dg.RunConfig:
+    ops = PushBackConfig(**config.model_dump(exclude={"console_log_level"}))
+    return dg.RunConfig(ops={op.name: ops for op in PUSH_OPS.values()},
+                        loggers={"console": {"config": {"log_level": config.console_log_level}}})
 
 
 @dg.job(name=JOB_NAME, config=_one_flag_for_every_op, executor_def=dg.in_process_executor,
-        tags={COMPANY_TAG: company_key()},
-        # The console shows what the ops say; Dagster's step events stay in the run's event log.
-        logger_defs={"console": dg.colored_console_logger.configured({"log_level": "INFO"})})
+        tags={COMPANY_TAG: company_key()})
 def wms_push_back() -> None:
     done: dict[str, object] = {}
     for entity in ENTITIES:  # the table lists dependencies before their dependents

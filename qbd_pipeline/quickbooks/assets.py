@@ -11,6 +11,7 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field
 
+from ..conductor.fetch import FetchFailed
 from ..conductor.resource import ConductorResource
 from ..reports import report_table
 from ..settings import freshness_hours, pull_lookback_minutes, quickbooks_pool
@@ -19,10 +20,9 @@ from ..spec.mapping import MAPPINGS
 from ..sync.pull import PullResult, PullSettings, pull_entity
 from ..wms.resources import WmsDatabase
 from ..wms.schema import TABLES
-from .partitions import hourly_partitions
+from .partitions import first_partition_key, pull_partitions
 
 GROUP = "quickbooks"
-CHECK_NAME = "no_sync_errors"
 
 
 class PullConfig(dg.Config):
@@ -32,6 +32,8 @@ class PullConfig(dg.Config):
     page_size: int = Field(default=150, ge=1, le=150, description="Records per API page (Conductor allows 1..150).")
     batch_size: int = Field(default=500, ge=1, description="Records per database transaction.")
     max_restarts: int = Field(default=6, ge=0, description="Times a window is fetched again after a failed page.")
+    refetch: bool = Field(default=False, description="Fetch the partitions' whole range again, also what the "
+                                                     "high-water mark says was fetched (a repair).")
 
 
 def asset_key(entity: str) -> dg.AssetKey:
@@ -48,6 +50,7 @@ def pull_metadata(result: PullResult, row_count: int) -> dict:
         "unchanged": dg.MetadataValue.int(result.totals.unchanged),
         "failed": dg.MetadataValue.int(result.totals.failed),
         "deleted": dg.MetadataValue.int(result.deleted),
+        "conflicts": dg.MetadataValue.int(result.totals.conflicts),
         "window_start": dg.MetadataValue.text(window.after.isoformat() if window.after else "beginning"),
         "window_end": dg.MetadataValue.text(window.before.isoformat()),
         "fetched_through": dg.MetadataValue.text(result.mark.isoformat() if result.mark else "-"),
@@ -59,7 +62,8 @@ def pull_metadata(result: PullResult, row_count: int) -> dict:
         "report": report_table([{
             "entity": result.entity, "fetched": result.fetched, "inserted": result.totals.inserted,
             "updated": result.totals.updated, "unchanged": result.totals.unchanged, "deleted": result.deleted,
-            "failed": result.totals.failed, "retried": result.retried, "seconds": round(result.seconds, 2)}]),
+            "failed": result.totals.failed, "conflicts": result.totals.conflicts, "retried": result.retried,
+            "seconds": round(result.seconds, 2)}]),
     }
 
 
@@ -69,27 +73,27 @@ def run_pull(context: dg.AssetExecutionContext, entity: Entity, conductor: Condu
     engine = wms.engine()
     window = context.partition_time_window
     keys = context.partition_key_range
-    result = pull_entity(
-        conductor, engine, entity, run_id=context.run.run_id, partition_start=window.start,
-        partition_end=window.end, from_beginning=keys.start == hourly_partitions.get_first_partition_key(),
-        partition_range=f"{keys.start}...{keys.end}",
-        settings=PullSettings(lookback_minutes=config.lookback_minutes, page_size=config.page_size,
-                              batch_size=config.batch_size, max_restarts=config.max_restarts),
-        on_progress=context.log.info)
+    try:
+        result = pull_entity(
+            conductor, engine, entity, run_id=context.run.run_id,
+            partition_start=None if keys.start == first_partition_key() else window.start,
+            partition_end=window.end, partition_range=f"{keys.start}...{keys.end}",
+            settings=PullSettings(lookback_minutes=config.lookback_minutes, page_size=config.page_size,
+                                  batch_size=config.batch_size, max_restarts=config.max_restarts,
+                                  refetch=config.refetch),
+            on_progress=context.log.info)
+    except FetchFailed as exc:  # QuickBooks did not serve the window: the step fails, saying so
+        raise dg.Failure(description=f"{entity.name}: QuickBooks did not serve the window: {exc}. The high-water "
+                                     "mark did not move, so the next run fetches the window again.") from exc
     for failure in result.failures:
         context.log.warning(f"{entity.name}: window fetched again after: {failure}")
     for error in result.totals.errors[:20]:
         context.log.error(f"{entity.name} {error.qbd_id}: {error.code}: {error.message}")
+    if len(result.totals.errors) > 20:
+        context.log.error(f"{entity.name}: {len(result.totals.errors) - 20} more; all are in sync_error_list")
     with engine.connect() as connection:
         row_count = connection.execute(sa.select(sa.func.count()).select_from(TABLES[entity.name][0])).scalar_one()
-    failed, errors = result.totals.failed, result.totals.errors
-    check = dg.AssetCheckResult(
-        check_name=CHECK_NAME, passed=failed == 0, severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"failed": failed, "sample": dg.MetadataValue.json(
-            [{"qbd_id": e.qbd_id, "code": e.code, "message": e.message} for e in errors[:5]])},
-        description=None if failed == 0 else f"{failed} record(s) could not be synced; see sync_errors",
-    )
-    return dg.MaterializeResult(metadata=pull_metadata(result, row_count), check_results=[check])
+    return dg.MaterializeResult(metadata=pull_metadata(result, row_count))
 
 
 def build_pull_asset(entity: Entity) -> dg.AssetsDefinition:
@@ -98,11 +102,9 @@ def build_pull_asset(entity: Entity) -> dg.AssetsDefinition:
     @dg.asset(
         key=key,
         group_name=GROUP,
-        partitions_def=hourly_partitions,
+        partitions_def=pull_partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         deps=[asset_key(d) for d in entity.depends_on],
-        check_specs=[dg.AssetCheckSpec(CHECK_NAME, asset=key, blocking=True,
-                                       description="The last pull of this entity left no per-record errors.")],
         kinds={"quickbooks", "sql"},
         pool=quickbooks_pool(),
         freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=freshness_hours()),

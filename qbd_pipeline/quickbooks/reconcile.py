@@ -28,7 +28,7 @@ def build_reconcile_op(entity: Entity) -> dg.OpDefinition:
     def _reconcile(context: dg.OpExecutionContext, conductor: ConductorResource, wms: WmsDatabase) -> dict:
         conductor.require_for_step()
         result = pull_entity(conductor, wms.engine(), entity, run_id=context.run_id, partition_start=None,
-                             partition_end=None, from_beginning=True, partition_range="reconcile",
+                             partition_end=None, partition_range="reconcile",
                              settings=PullSettings(), reconcile=True, on_progress=context.log.info)
         report = {"listed": result.fetched, "inserted": result.totals.inserted, "updated": result.totals.updated,
                   "unchanged": result.totals.unchanged, "failed": result.totals.failed,

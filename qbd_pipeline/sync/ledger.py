@@ -43,10 +43,14 @@ def open_run(engine: sa.Engine, *, run_id: str, entity: str, direction: str, **f
 
 
 def close_run(engine: sa.Engine, row_id: int, status: str, error: str | None = None, **counts) -> None:
+    """End a row with its status, reason, counts and duration."""
     assert status in FINAL, status
+    now = utcnow()
     with engine.begin() as connection:
+        started = connection.execute(sa.select(sync_runs.c.started_at).where(sync_runs.c.id == row_id)).scalar_one()
         connection.execute(sync_runs.update().where(sync_runs.c.id == row_id).values(
-            status=status, finished_at=utcnow(), error=(error or None) and error[:4000], **counts))
+            status=status, finished_at=now, seconds=round((now - started).total_seconds(), 3),
+            error=(error or None) and error[:4000], **counts))
 
 
 def update_run(engine: sa.Engine, row_id: int, **values) -> None:

@@ -31,6 +31,7 @@ class RecordError:
     qbd_id: str | None
     code: str
     message: str
+    object_type: str | None = None  # e.g. "qbd_service_item": where to read the record again
 
 
 @dataclass
@@ -39,6 +40,7 @@ class LoadStats:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
+    conflicts: int = 0  # fields changed on both sides, decided by the entity's rule
     errors: list[RecordError] = field(default_factory=list)
     # Items on the lines a load replaced: QuickBooks' stock figures moved for them too (a removed line).
     replaced_items: set[str] = field(default_factory=set)
@@ -48,6 +50,7 @@ class LoadStats:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.failed += other.failed
+        self.conflicts += other.conflicts
         self.errors.extend(other.errors)
         self.replaced_items |= other.replaced_items
 
@@ -75,11 +78,11 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
             where = ".".join(str(p) for p in first["loc"])
             stats.errors.append(RecordError(qbd_id, "INVALID_RECORD",
                                             f"{qbd.type_name} does not match the API contract at {where}: "
-                                            f"{first['msg']} ({exc.error_count()} problem(s))"))
+                                            f"{first['msg']} ({exc.error_count()} problem(s))", qbd.object_type))
             continue
         except (MappingError, KeyError, ValueError, TypeError) as exc:
             stats.failed += 1
-            stats.errors.append(RecordError(qbd_id, "MAPPING_ERROR", f"{qbd.type_name}: {exc}"))
+            stats.errors.append(RecordError(qbd_id, "MAPPING_ERROR", f"{qbd.type_name}: {exc}", qbd.object_type))
             continue
         known = mapped.get(row["qbd_id"])
         if known is None or row["qbd_read_at"] >= known[0]["qbd_read_at"]:
@@ -127,7 +130,8 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
     # edit then shows as the WMS's own change, and a later QuickBooks edit as QuickBooks' own.
     agreed = [(dict(r), lines_of[r["qbd_id"]]) for r in changed]
     if pending:
-        merge_pending(connection, mapping, header, lines_table, changed, lines_of, pending, run_id, now)
+        stats.conflicts = merge_pending(connection, mapping, header, lines_table, changed, lines_of, pending, run_id,
+                                        now)
     with sync_writer(connection):  # the pull's writes are not WMS changes: no echo to QuickBooks
         stats.replaced_items = _write(connection, header, lines_table, changed, lines_of)
         upsert_snapshots(connection, mapping.entity, mapping, agreed, now)
@@ -173,11 +177,12 @@ def link_unsynced(connection: sa.Connection, mapping: EntityMapping, header: sa.
 
 def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.Table, lines_table: sa.Table | None,
                   changed: list[dict], lines_of: dict[str, list[dict]], pending: dict[str, list], run_id: str,
-                  now: datetime) -> None:
+                  now: datetime) -> int:
     """A pull never overwrites a pending WMS edit: merge field by field (lines line by line).
 
     Values the WMS wins stay in the row (its pending change then pushes them); every conflict is
-    recorded now, once, and the push reuses the decision. Rewrites `changed` rows and `lines_of` in place.
+    recorded now, once, and the push reuses the decision. Rewrites `changed` rows and `lines_of` in place;
+    returns how many conflicts were newly decided.
     """
     entity = ENTITIES_BY_NAME[mapping.entity]
     wms_rows = {r.qbd_id: r._asdict() for r in connection.execute(
@@ -220,7 +225,7 @@ def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.
         conflicts += conflict_rows(result.decisions, run_id=run_id, entity=mapping.entity, row_id=wms["id"],
                                    qbd_id=qbd_id, now=now)
         row["updated_at"] = max(wms["updated_at"], row["updated_at"])
-    record_conflicts(connection, conflicts)
+    return record_conflicts(connection, conflicts)
 
 
 def link_sent_lines(connection: sa.Connection, mapping: EntityMapping, lines_table: sa.Table | None,
@@ -268,8 +273,8 @@ def record_errors(connection: sa.Connection, run_id: str, entity: str, errors: I
                   accepted: Iterable[str] = ()) -> None:
     """Record this batch's failed records; the errors of records it `accepted` are resolved."""
     now = utcnow()
-    rows = [{"run_id": run_id, "entity": entity, "qbd_id": e.qbd_id, "error_code": e.code,
-             "message": e.message[:4000], "created_at": now} for e in errors]
+    rows = [{"run_id": run_id, "entity": entity, "qbd_id": e.qbd_id, "object_type": e.object_type,
+             "error_code": e.code, "message": e.message[:4000], "created_at": now} for e in errors]
     if rows:
         connection.execute(sync_errors.insert(), rows)
     resolve_errors(connection, entity, list(accepted), now)
@@ -282,8 +287,10 @@ def resolve_errors(connection: sa.Connection, entity: str, qbd_ids: list[str], n
             .values(resolved_at=now))
 
 
-def open_error_ids(connection: sa.Connection, entity: str) -> list[str]:
-    """Records of `entity` that a pull could not take and no later pull has accepted yet."""
-    return list(connection.execute(sa.select(sync_errors.c.qbd_id).distinct().where(
+def open_error_ids(connection: sa.Connection, entity: str) -> dict[str, str | None]:
+    """Records of `entity` that a pull could not take and no later pull has accepted yet: qbd_id ->
+    its object type (None for errors recorded before the type was)."""
+    rows = connection.execute(sa.select(sync_errors.c.qbd_id, sa.func.max(sync_errors.c.object_type)).where(
         sync_errors.c.entity == entity, sync_errors.c.resolved_at.is_(None), sync_errors.c.qbd_id.is_not(None))
-        .order_by(sync_errors.c.qbd_id)).scalars())
+        .group_by(sync_errors.c.qbd_id).order_by(sync_errors.c.qbd_id))
+    return dict(rows.all())

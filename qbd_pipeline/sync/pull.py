@@ -36,6 +36,7 @@ class PullSettings:
     page_size: int = 150
     batch_size: int = 500
     max_restarts: int = 6
+    refetch: bool = False  # fetch the whole range again, even what the high-water mark says was fetched
     progress_every_seconds: float = 2.0  # how often live progress is written and said
 
 
@@ -63,21 +64,23 @@ class PullResult:
 def _counts(result: PullResult) -> dict:
     return {"fetched": result.fetched, "inserted": result.totals.inserted, "updated": result.totals.updated,
             "unchanged": result.totals.unchanged, "failed": result.totals.failed, "deleted": result.deleted,
-            "api_requests": result.requests}
+            "conflicts": result.totals.conflicts, "api_requests": result.requests}
 
 
 def pull_entity(conductor: ConductorResource, engine: sa.Engine, entity: Entity, *, run_id: str,
-                partition_start: datetime | None, partition_end: datetime | None, from_beginning: bool,
-                partition_range: str,
+                partition_start: datetime | None, partition_end: datetime | None, partition_range: str,
                 settings: PullSettings = PullSettings(), reconcile: bool = False,
                 on_progress: Callable[[str], None] = log.info) -> PullResult:
-    """Pull one entity for a partition range (or, with `reconcile`, everything); returns what happened."""
+    """Pull one entity for a partition range (or, with `reconcile`, everything); returns what happened.
+
+    `partition_start` None is the first partition, which also takes everything older.
+    """
     with engine.connect() as connection:
         mark = read_mark(connection, entity.name)
-    if reconcile or partition_start is None or partition_end is None:
+    if reconcile or partition_end is None:
         window = Window(None, None, mark)  # everything, whatever QuickBooks' clock says
     else:
-        window = plan_window(partition_start, partition_end, mark=mark, from_beginning=from_beginning,
+        window = plan_window(partition_start, partition_end, mark=mark, now=utcnow(), refetch=settings.refetch,
                              lookback=timedelta(minutes=settings.lookback_minutes))
     result = PullResult(window, entity.name)
     row_id = ledger.open_run(engine, run_id=run_id, entity=entity.name,
@@ -162,12 +165,16 @@ def _retry_failed(conductor: ConductorResource, engine: sa.Engine, entity: Entit
     loaded; those QuickBooks no longer has are closed (its deleted feed tells the WMS). Returns the
     items on the lines of the transactions loaded."""
     with engine.connect() as connection:
-        waiting = [i for i in open_error_ids(connection, entity.name) if i not in seen]
+        waiting = {i: t for i, t in open_error_ids(connection, entity.name).items() if i not in seen}
     if not waiting:
         return set()
     mapping, touched, found = MAPPINGS[entity.name], set(), set()
     for qbd in resources_of(entity.name):
-        records = retrieve_many(conductor, qbd, [i for i in waiting if i not in found])
+        # Read each record where it failed; one whose type is unknown is looked for in every type.
+        ids = [i for i, kind in waiting.items() if i not in found and kind in (qbd.object_type, None)]
+        if not ids:
+            continue
+        records = retrieve_many(conductor, qbd, ids)
         result.requests += 1
         if not records:
             continue

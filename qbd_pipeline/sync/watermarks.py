@@ -1,10 +1,10 @@
 """High-water marks: per entity, how far the pull has fetched QuickBooks without a gap.
 
-Every pull starts at the earlier of its partition's start and the mark (minus the lookback), so an
-hour whose run failed, was skipped (QuickBooks offline, quiet hours) or was cancelled is fetched by
-the next run that succeeds. The first pull of an entity is always a full load. A run moves the mark
-forward only when its window began at or before the mark, so a backfill of a later, disjoint range
-never hides the hours between.
+Every pull starts at the mark (minus the lookback), so an hour whose run failed, was skipped
+(QuickBooks offline, quiet hours) or was cancelled is fetched by the next run that succeeds, and
+the hourly runs of the open day fetch only what changed since the last. The first pull of an
+entity is always a full load. A run moves the mark forward only when its window began at or before
+the mark, so a backfill of a later, disjoint range never hides the hours between.
 """
 
 from dataclasses import dataclass
@@ -30,13 +30,25 @@ class Window:
         return None if self.before is None else self.before + _SECOND
 
 
-def plan_window(partition_start: datetime, partition_end: datetime, *, mark: datetime | None,
-                lookback: timedelta, from_beginning: bool = False) -> Window:
-    """The `updatedAfter`/`updatedBefore` window for a partition range, given the entity's mark."""
-    before = partition_end - _SECOND  # the filter is inclusive, to the second
-    if from_beginning or mark is None:
+def plan_window(partition_start: datetime | None, partition_end: datetime, *, mark: datetime | None,
+                lookback: timedelta, now: datetime | None = None, refetch: bool = False) -> Window:
+    """The `updatedAfter`/`updatedBefore` window for a partition range, given the entity's mark.
+
+    `partition_start` None is the first partition, which also takes everything older. The window
+    ends at the range's end or now, whichever is first (today's partition is open). It starts at the
+    mark (less the lookback) while the mark is inside or before the range, so every run of the open
+    day fetches only what changed since the last one, and a gap left by a failed run is fetched; a
+    range already fetched whole (the mark past its end), or any range with `refetch`, is fetched
+    again from its start.
+    """
+    end = partition_end if now is None else min(partition_end, now.replace(microsecond=0))
+    before = end - _SECOND  # the filter is inclusive, to the second
+    if mark is None:
         return Window(None, before, mark)
-    return Window(min(partition_start, mark) - lookback, before, mark)
+    if refetch or mark >= end:
+        start = partition_start if partition_start is None or mark >= partition_start else mark
+        return Window(None if start is None else start - lookback, before, mark)
+    return Window(mark - lookback, before, mark)
 
 
 def advanced(mark: datetime | None, window: Window) -> datetime | None:

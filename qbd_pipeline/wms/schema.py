@@ -121,6 +121,10 @@ sync_runs = sa.Table(
     # Live progress: records handled so far, of how many (unknown until QuickBooks' first page says).
     sa.Column("processed", sa.Integer, nullable=False, server_default="0"),
     sa.Column("total", sa.Integer),
+    # The push's skipped changes, both directions' conflicts decided, and how long the step took.
+    sa.Column("skipped", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("conflicts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("seconds", sa.Float),
     sa.Index("ix_sync_runs_entity_started", "entity", "started_at"),
     sa.Index("ix_sync_runs_status", "status"),
 )
@@ -148,6 +152,8 @@ sync_errors = sa.Table(
     # Set once a later pull accepts the record (or QuickBooks no longer has it); until then every
     # pull reads it again by id, so a failed record is never left behind when its window moves on.
     sa.Column("resolved_at", UtcDateTime()),
+    # The QuickBooks object type the record was (`qbd_service_item`, ...): it is read again there only.
+    sa.Column("object_type", sa.String(64)),
     sa.Index("ix_sync_errors_open", "entity", "resolved_at"),
 )
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.scheduler.instigation import InstigatorStatus
 import pytest
 import sqlalchemy as sa
 
@@ -64,7 +65,7 @@ def test_the_shipped_production_config_runs_schedule_and_sensor_one_run_at_a_tim
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(ROOT / "deploy" / "dagster.prod.yaml", home / "dagster.yaml")  # as shipped, no edits
-    start = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%d-00:00")
+    start = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%d")
     with EmulatorServer(small_config()) as server:
         env = {
             "PATH": f"{BIN}:{os.environ.get('PATH', '')}", "HOME": str(tmp_path), "DAGSTER_HOME": str(home),
@@ -126,6 +127,12 @@ def _run_the_scenario(server, env: dict, wms_url: str, tmp_path: Path) -> None:
         assert pull_record.dagster_run.status == dg.DagsterRunStatus.SUCCESS
         assert push_record.dagster_run.status == dg.DagsterRunStatus.SUCCESS
         assert push_record.start_time >= pull_record.end_time  # queued behind the company file's pull
+        for schedule in ("qbd_audit_schedule", "qbd_reconcile_schedule"):  # the README's other two
+            _cli(env, "schedule", "start", schedule)
+        running = {s.instigator_name for s in instance.all_instigator_state()
+                   if s.status == InstigatorStatus.RUNNING}
+        assert {"qbd_incremental_pull_schedule", "qbd_audit_schedule", "qbd_reconcile_schedule",
+                "wms_change_sensor"} <= running
     assert client.qbd.customers.retrieve(customer.id, **EU).phone == "555-0123"
     with wms.engine().connect() as connection:
         statuses = dict(connection.execute(sa.text(

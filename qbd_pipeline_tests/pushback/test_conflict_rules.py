@@ -12,7 +12,7 @@ from qbd_pipeline_tests.quickbooks.pull_helpers import control, pull
 from .helpers import changes, conflicts, loaded, push, row, sql
 
 EU = {"conductor_end_user_id": END_USER}
-QBD_EARLIER, QBD_LATER = "2026-11-01T05:10:00+00:00", "2027-01-01T00:00:00+00:00"  # the WMS edits happen "now"
+QBD_EARLIER, QBD_LATER = "2026-11-02T05:10:00+00:00", "2027-01-01T00:00:00+00:00"  # the WMS edits happen "now"
 
 # entity, SDK resource, SDK field, WMS column, QuickBooks value, WMS value, QuickBooks edited later?, winner, rule
 CASES = [
@@ -72,7 +72,7 @@ def test_a_pull_that_arrives_first_never_loses_the_pending_wms_edit(server, wms)
     client.qbd.sales_orders.update(order.id, revision_number=order.revision_number, memo="from QuickBooks",
                                    shipping_date="2026-11-20", **EU)
     sql(wms, "UPDATE sales_orders SET memo = 'from the WMS' WHERE qbd_id = :q", q=order.id)
-    assert pull(server, wms, "2026-11-01-05:00").success  # the pull runs before the push
+    assert pull(server, wms, "2026-11-02").success  # the pull runs before the push
     merged = row(wms, "sales_orders", qbd_id=order.id)
     assert merged["memo"] == "from the WMS"  # the WMS edit survived the pull
     assert str(merged["shipping_date"]) == "2026-11-20"  # QuickBooks' other edit arrived

@@ -5,10 +5,11 @@ import httpx
 
 from qbd_pipeline.conductor.resource import ConductorResource
 from qbd_pipeline.quickbooks.assets import pull_assets
-from qbd_pipeline.quickbooks.partitions import hourly_partitions
+from qbd_pipeline.quickbooks.checks import wms_checks
+from qbd_pipeline.quickbooks.partitions import pull_partitions
 from qbd_pipeline_tests.conftest import END_USER, SECRET_KEY
 
-FIRST = hourly_partitions.get_first_partition_key()
+FIRST = pull_partitions.get_first_partition_key()
 HEADERS = {"Authorization": f"Bearer {SECRET_KEY}", "Conductor-End-User-Id": END_USER}
 
 
@@ -23,8 +24,9 @@ def run_config(**pull) -> dict:
 
 def pull(server, wms, partition_key: str = FIRST, *, instance=None, config: dict | None = None,
          raise_on_error: bool = True, tags: dict | None = None) -> dg.ExecuteInProcessResult:
+    """The pull assets and their WMS checks (as the hourly job runs them)."""
     return dg.materialize(
-        pull_assets, resources=resources(server, wms), partition_key=None if tags else partition_key,
+        [*pull_assets, *wms_checks], resources=resources(server, wms), partition_key=None if tags else partition_key,
         instance=instance or dg.DagsterInstance.ephemeral(), run_config=run_config(**(config or {})),
         raise_on_error=raise_on_error, tags=tags)
 

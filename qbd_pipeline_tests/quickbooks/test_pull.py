@@ -67,21 +67,21 @@ def test_next_partition_brings_exactly_the_edits_and_rerunning_changes_nothing(s
     customer = client.qbd.customers.list(limit=1, **EU).data[0]
     vendor = client.qbd.vendors.list(limit=1, **EU).data[0]
     item = client.qbd.inventory_items.list(limit=1, **EU).data[0]
-    control(server, "POST", "clock", now="2026-11-01T03:20:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T03:20:00+00:00")
     client.qbd.customers.update(customer.id, revision_number=customer.revision_number, phone="555-0177", **EU)
-    control(server, "POST", "clock", now="2026-11-01T03:40:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T03:40:00+00:00")
     client.qbd.vendors.update(vendor.id, revision_number=vendor.revision_number, is_active=False, **EU)
-    hour_3 = pull(server, wms, "2026-11-01-03:00")
-    assert (metadata(hour_3, "customers")["updated"], metadata(hour_3, "vendors")["updated"]) == (1, 1)
-    assert metadata(hour_3, "items")["fetched"] == 0
+    day_2 = pull(server, wms, "2026-11-02")
+    assert (metadata(day_2, "customers")["updated"], metadata(day_2, "vendors")["updated"]) == (1, 1)
+    assert metadata(day_2, "items")["fetched"] == 0
 
-    # A QuickBooks clock that lags: an edit stamped 03:55 arrives after hour 03 was pulled.
-    control(server, "POST", "clock", now="2026-11-01T03:55:00+00:00")
+    # A QuickBooks clock that lags: an edit stamped 23:55 arrives after the day was pulled.
+    control(server, "POST", "clock", now="2026-11-02T23:55:00+00:00")
     client.qbd.inventory_items.update(item.id, revision_number=item.revision_number, sales_price="19.95", **EU)
-    hour_4 = pull(server, wms, "2026-11-01-04:00")
-    assert metadata(hour_4, "items")["updated"] == 1  # inside the 15-minute lookback
-    assert metadata(hour_4, "customers")["fetched"] == 0  # 03:20 is outside it
-    assert metadata(hour_4, "items")["window_start"] == "2026-11-01T03:45:00+00:00"
+    day_3 = pull(server, wms, "2026-11-03")
+    assert metadata(day_3, "items")["updated"] == 1  # inside the 15-minute lookback
+    assert metadata(day_3, "customers")["fetched"] == 0  # 03:20 is outside it
+    assert metadata(day_3, "items")["window_start"] == "2026-11-02T23:45:00+00:00"
     assert differences(server.emulator, END_USER, wms.engine()) == []
     customers, _ = TABLES["customers"]
     vendors, _ = TABLES["vendors"]
@@ -94,7 +94,7 @@ def test_next_partition_brings_exactly_the_edits_and_rerunning_changes_nothing(s
     with wms.engine().connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(wms_changes)).scalar() == 0
     before = snapshot(wms.engine())
-    again = pull(server, wms, "2026-11-01-04:00")
+    again = pull(server, wms, "2026-11-03")
     assert all(metadata(again, e)["inserted"] == metadata(again, e)["updated"] == 0 for e in ENTITIES)
     assert metadata(again, "items")["unchanged"] == 1
     assert snapshot(wms.engine()) == before
@@ -106,13 +106,13 @@ def test_stock_figures_follow_transactions_the_pull_brings(server, wms):
     assert pull(server, wms).success
     client = sdk_client(server)
     item = client.qbd.inventory_items.list(limit=1, **EU).data[0]
-    control(server, "POST", "clock", now="2026-11-01T06:30:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T06:30:00+00:00")
     client.qbd.inventory_adjustments.create(
         account_id=ref_id("account", "Inventory Adjustments"), transaction_date="2026-11-01",
         lines=[{"item_id": item.id, "adjust_quantity": {"quantity_difference": 7}}], **EU)
     # QuickBooks does not touch the item's updatedAt for this; the pull must still bring the new figure.
     assert client.qbd.inventory_items.retrieve(item.id, **EU).updated_at == item.updated_at
-    hour = pull(server, wms, "2026-11-01-06:00")
+    hour = pull(server, wms, "2026-11-02")
     assert metadata(hour, "items")["fetched"] == 0
     assert metadata(hour, "inventory_adjustments")["stock_items_refreshed"] == 1
     items, _ = TABLES["items"]
@@ -127,9 +127,9 @@ def test_a_stale_fetch_never_overwrites_a_newer_row(server, wms):
     client = sdk_client(server)
     read_at = datetime.now(timezone.utc)
     customer = client.qbd.customers.list(limit=1, **EU).data[0]
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
     client.qbd.customers.update(customer.id, revision_number=customer.revision_number, email="new@example.com", **EU)
-    assert pull(server, wms, "2026-11-01-05:00").success
+    assert pull(server, wms, "2026-11-02").success
     # An old window re-run (a backfill of the first partition) sees the current record again: no change;
     # and a batch carrying the version read before the newer one is refused by the loader's guard.
     from qbd_pipeline.spec.entities import RESOURCES_BY_PATH
@@ -176,7 +176,8 @@ def test_a_window_that_keeps_failing_fails_the_step_and_says_why(server, wms):
 def test_unmappable_records_are_recorded_and_the_rest_goes_on(server, wms):
     company = server.emulator.companies[END_USER]
     client = sdk_client(server)
-    bad_customer = client.qbd.customers.list(limit=2, **EU).data[1]
+    order = client.qbd.sales_orders.list(limit=1, **EU).data[0]
+    bad_customer = client.qbd.customers.retrieve(order.customer.id, **EU)  # a customer with an order
     raw = company.get("customers", bad_customer.id)
     raw["isActive"] = "sometimes"  # breaks the API contract
     company.replace_raw("customers", bad_customer.id, raw)
@@ -189,8 +190,9 @@ def test_unmappable_records_are_recorded_and_the_rest_goes_on(server, wms):
     assert metadata(result, "customers")["failed"] == 1
     assert metadata(result, "customers")["inserted"] == metadata(result, "customers")["fetched"] - 1
     assert metadata(result, "items")["failed"] == 1
-    checks = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
-    assert checks["qbd/customers"] is False and checks["qbd/items"] is False and checks["qbd/vendors"] is True
+    checks = {(e.asset_key.to_user_string(), e.check_name): e.passed for e in result.get_asset_check_evaluations()}
+    assert checks[("qbd/customers", "no_sync_errors")] is False and checks[("qbd/items", "no_sync_errors")] is False
+    assert checks[("qbd/vendors", "no_sync_errors")] is True
     with wms.engine().connect() as connection:
         errors = {(r.entity, r.qbd_id, r.error_code): r.message for r in connection.execute(sa.select(sync_errors))}
         statuses = dict(connection.execute(sa.select(sync_runs.c.entity, sync_runs.c.status)).all())
@@ -199,18 +201,23 @@ def test_unmappable_records_are_recorded_and_the_rest_goes_on(server, wms):
     assert "isActive" in errors[("customers", bad_customer.id, "INVALID_RECORD")]
     assert "sku" in errors[("items", long_sku.id, "MAPPING_ERROR")]
     assert statuses["customers"] == "partial" and statuses["vendors"] == "success"
-    # Blocking checks stop what depends on the failed entities in the same run.
+    # The finding is the failed entities' own: what depends on them still pulls, and an order naming the
+    # customer the WMS could not take says so on the orders' asset.
     materialized = {e.materialization.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert "qbd/sales_orders" not in materialized and "qbd/vendors" in materialized
+    assert materialized == {f"qbd/{e}" for e in ENTITIES}
+    orphans = next(e for e in result.get_asset_check_evaluations()
+                   if e.asset_key.to_user_string() == "qbd/sales_orders" and e.check_name == "no_orphan_references")
+    assert orphans.passed is False and orphans.severity == dg.AssetCheckSeverity.WARN
+    assert "pull failed" in orphans.description and bad_customer.id in orphans.metadata["sample"].value
 
 
 def test_a_ranged_backfill_is_one_run_and_one_window(server, wms):
     instance = dg.DagsterInstance.ephemeral()
-    tags = {"dagster/asset_partition_range_start": FIRST, "dagster/asset_partition_range_end": "2026-11-01-05:00"}
+    tags = {"dagster/asset_partition_range_start": FIRST, "dagster/asset_partition_range_end": "2026-11-06"}
     result = pull(server, wms, instance=instance, tags=tags)
     assert result.success
     md = metadata(result, "customers")
-    assert md["window_start"] == "beginning" and md["window_end"] == "2026-11-01T05:59:59+00:00"
+    assert md["window_start"] == "beginning" and md["window_end"] == "2026-11-06T23:59:59+00:00"
     assert md["api_requests"] == 2  # the window's one page, and QuickBooks' deleted-objects feed for it
     events = instance.fetch_materializations(dg.AssetKey(["qbd", "customers"]), limit=100).records
     assert len(events) == 6  # one per partition in the range, from one run
@@ -218,10 +225,11 @@ def test_a_ranged_backfill_is_one_run_and_one_window(server, wms):
 
 
 @pytest.mark.parametrize("when,expected", [
-    (datetime(2026, 11, 2, 10, 5, tzinfo=timezone.utc), "2026-11-02-09:00"),
-    (datetime(2026, 11, 3, 0, 5, tzinfo=timezone.utc), "2026-11-02-23:00"),
+    (datetime(2026, 11, 2, 10, 5, tzinfo=timezone.utc), "2026-11-02"),
+    (datetime(2026, 11, 3, 0, 5, tzinfo=timezone.utc), "2026-11-02"),  # the day of the hour that closed
+    (datetime(2026, 11, 3, 1, 5, tzinfo=timezone.utc), "2026-11-03"),
 ])
-def test_the_schedule_requests_the_latest_complete_hour(shared_server, when, expected):
+def test_the_schedule_requests_the_day_of_the_hour_that_closed(shared_server, when, expected):
     from qbd_pipeline.definitions import defs
     from qbd_pipeline_tests.quickbooks.pull_helpers import resources
 
@@ -255,13 +263,17 @@ def test_a_record_that_failed_is_read_again_by_id_until_it_is_accepted(server, w
     # The data is put right without a new updatedAt (as a fixed mapping would): no window brings it.
     company.replace_raw("inventory-items", item.id, company.get("inventory-items", item.id) | {"name": item.name})
     control(server, "DELETE", f"records/service-items/{gone.id}")
-    later = pull(server, wms, "2026-11-01-05:00")
+    control(server, "DELETE", "requests")
+    later = pull(server, wms, "2026-11-02")
     assert metadata(later, "items")["retried_failed"] == 1 and metadata(later, "items")["failed"] == 0
+    by_id = {r["path"].split("/")[3] for r in control(server, "GET", "requests")["data"]
+             if "ids" in (r["query"] or "") or r["path"].count("/") > 3}
+    assert by_id == {"inventory-items", "service-items"}  # each record read where it failed, not in all six types
     with wms.engine().connect() as connection:
         stored = connection.execute(sa.select(TABLES["items"][0].c.name).where(
             TABLES["items"][0].c.qbd_id == item.id)).scalar_one()
         still_open = connection.execute(sa.select(sync_errors.c.qbd_id).where(
             sync_errors.c.resolved_at.is_(None))).scalars().all()
     assert stored == item.name and still_open == []
-    again = pull(server, wms, "2026-11-01-06:00")
+    again = pull(server, wms, "2026-11-03")
     assert metadata(again, "items")["retried_failed"] == 0  # nothing left to read again

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from qbd_pipeline.quickbooks.partitions import hourly_partitions
+from qbd_pipeline.quickbooks.partitions import pull_partitions
 from qbd_pipeline.spec.entities import ENTITIES_BY_NAME
 from qbd_pipeline.sync.progress import Progress
 from qbd_pipeline.sync.pull import PullSettings, pull_entity
@@ -59,11 +59,11 @@ def test_a_slow_pull_shows_its_progress_in_its_sync_runs_row_while_it_runs(serve
     watcher = threading.Thread(target=watch)
     watcher.start()
     said: list[str] = []
-    start = hourly_partitions.start
+    start = pull_partitions.start
     try:
         result = pull_entity(resources(server, wms)["conductor"], engine, ENTITIES_BY_NAME["customers"],
-                             run_id="progress", partition_start=start, partition_end=start + timedelta(hours=1),
-                             from_beginning=True, partition_range="progress",
+                             run_id="progress", partition_start=None, partition_end=start + timedelta(hours=1),
+                              partition_range="progress",
                              settings=PullSettings(page_size=25, progress_every_seconds=0.0), on_progress=said.append)
     finally:
         done.set()

@@ -28,15 +28,31 @@ def test_an_old_backfill_neither_starts_at_nor_moves_the_mark_back():
     assert advanced(T, window) == T
 
 
+def test_runs_of_the_open_day_fetch_from_the_mark_and_end_now():
+    day = timedelta(days=1)
+    now = T + 10 * H + timedelta(minutes=5, seconds=3, microseconds=7)
+    window = plan_window(T, T + day, mark=T + 9 * H, lookback=LOOKBACK, now=now)
+    assert (window.after, window.before) == (T + 9 * H - LOOKBACK, T + 10 * H + timedelta(minutes=5, seconds=2))
+    assert advanced(T + 9 * H, window) == T + 10 * H + timedelta(minutes=5, seconds=3)  # never past now
+
+
+def test_refetch_fetches_the_whole_range_again_and_a_fetched_range_is_fetched_whole():
+    day = timedelta(days=1)
+    assert plan_window(T, T + day, mark=T + 9 * H, lookback=LOOKBACK, refetch=True).after == T - LOOKBACK
+    assert plan_window(T, T + day, mark=T + 2 * day, lookback=LOOKBACK).after == T - LOOKBACK
+    assert plan_window(T, T + day, mark=T - day, lookback=LOOKBACK, refetch=True).after == T - day - LOOKBACK
+
+
 def test_a_window_that_leaves_a_gap_does_not_move_the_mark():
     gap = Window(after=T + 2 * H, before=T + 3 * H, mark=T)
     assert advanced(T, gap) == T
 
 
-def test_the_first_partition_always_reads_from_the_beginning():
-    window = plan_window(T, T + H, mark=T + 5 * H, lookback=LOOKBACK, from_beginning=True)
+def test_the_first_partition_reads_from_the_beginning_once_it_is_fetched_whole():
+    window = plan_window(None, T + H, mark=T + 5 * H, lookback=LOOKBACK)
     assert window.after is None
     assert advanced(T + 5 * H, window) == T + 5 * H
+    assert plan_window(None, T + H, mark=T + H / 2, lookback=LOOKBACK).after == T + H / 2 - LOOKBACK
 
 
 def test_a_reconciliation_window_has_no_end_and_moves_no_mark():

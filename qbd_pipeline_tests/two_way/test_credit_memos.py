@@ -12,7 +12,7 @@ from qbd_pipeline_tests.pushback.helpers import changes, conflicts, loaded, push
 from qbd_pipeline_tests.quickbooks.pull_helpers import control, metadata, pull
 
 EU = {"conductor_end_user_id": END_USER}
-QBD_EARLIER, QBD_LATER = "2026-11-01T05:10:00+00:00", "2027-01-01T00:00:00+00:00"  # the WMS edits happen "now"
+QBD_EARLIER, QBD_LATER = "2026-11-02T05:10:00+00:00", "2027-01-01T00:00:00+00:00"  # the WMS edits happen "now"
 
 
 def test_credit_memos_are_pulled_with_their_lines_and_quickbooks_figures(server, wms):
@@ -75,8 +75,8 @@ def test_a_credit_memo_deleted_in_quickbooks_is_marked_deleted_with_its_lines_ke
     loaded(server, wms)
     client = sdk_client(server)
     memo = client.qbd.credit_memos.list(limit=1, **EU).data[0]
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
     client.qbd.credit_memos.delete(memo.id, **EU)
-    hour = pull(server, wms, "2026-11-01-05:00")
+    hour = pull(server, wms, "2026-11-02")
     assert metadata(hour, "credit_memos")["deleted"] == 1
     assert row(wms, "credit_memos", qbd_id=memo.id)["qbd_deleted_at"] is not None

@@ -39,10 +39,10 @@ def test_a_list_object_deleted_in_the_wms_is_made_inactive_and_never_comes_back(
     record = resource.create(**create, **EU)
     loaded(server, wms)
     sql(wms, f"DELETE FROM {entity} WHERE qbd_id = :q", q=record.id)
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
     assert push(server, wms).success
     assert resource.retrieve(record.id, **EU).is_active is False
-    hour = pull(server, wms, "2026-11-01-05:00")  # the deactivation is in this window
+    hour = pull(server, wms, "2026-11-02")  # the deactivation is in this window
     assert metadata(hour, entity)["fetched"] >= 1
     assert _rows(wms, entity, qbd_id=record.id) == []
     assert changes(wms, status="pending") == []
@@ -52,9 +52,9 @@ def test_an_order_deleted_in_quickbooks_is_marked_deleted_in_the_wms_and_a_later
     loaded(server, wms)
     client = sdk_client(server)
     order = next(o for o in client.qbd.sales_orders.list(**EU).data if o.lines)
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
     client.qbd.sales_orders.delete(order.id, **EU)
-    hour = pull(server, wms, "2026-11-01-05:00")
+    hour = pull(server, wms, "2026-11-02")
     assert metadata(hour, "sales_orders")["deleted"] == 1
     kept = row(wms, "sales_orders", qbd_id=order.id)
     assert kept["qbd_deleted_at"] is not None
@@ -74,7 +74,7 @@ def test_an_order_deleted_in_quickbooks_is_marked_deleted_in_the_wms_and_a_later
     assert change["status"] == "skipped" and "deleted in QuickBooks" in change["last_error"]
     assert [(c["field"], c["winner"], c["rule"]) for c in conflicts(wms)] == [
         ("(record)", "qbd", "deleted_in_quickbooks")]
-    assert pull(server, wms, "2026-11-01-05:00").success  # re-running changes nothing
+    assert pull(server, wms, "2026-11-02").success  # re-running changes nothing
     assert len(_rows(wms, "sales_orders", qbd_id=order.id)) == 1
 
 
@@ -83,9 +83,9 @@ def test_a_pending_wms_edit_of_a_record_quickbooks_deleted_is_recorded_as_a_conf
     client = sdk_client(server)
     order = client.qbd.purchase_orders.list(limit=1, **EU).data[0]
     sql(wms, "UPDATE purchase_orders SET memo = 'edited in the WMS' WHERE qbd_id = :q", q=order.id)
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
     client.qbd.purchase_orders.delete(order.id, **EU)
-    assert pull(server, wms, "2026-11-01-05:00").success
+    assert pull(server, wms, "2026-11-02").success
     [change] = changes(wms)
     assert change["status"] == "skipped" and "not re-created" in change["last_error"]
     assert [c["rule"] for c in conflicts(wms)] == ["deleted_in_quickbooks"]
@@ -105,7 +105,7 @@ def test_the_reconciliation_catches_a_delete_older_than_the_feeds_reach(server, 
     control(server, "DELETE", f"records/customers/{customer.id}")
     control(server, "DELETE", "clock")  # now: the delete is more than 90 days old
     assert client.qbd.deleted_list_objects.list(object_types=["customer"], **EU).data == []
-    assert pull(server, wms, "2026-11-01-05:00").success
+    assert pull(server, wms, "2026-11-02").success
     assert row(wms, "customers", qbd_id=customer.id)["qbd_deleted_at"] is None  # the feed cannot tell
     result = qbd_reconcile.execute_in_process(resources=resources(server, wms),
                                               instance=dg.DagsterInstance.ephemeral())

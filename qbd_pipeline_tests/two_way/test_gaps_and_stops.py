@@ -27,23 +27,23 @@ def _runs(wms, **where) -> list[dict]:
             *(sync_runs.c[k] == v for k, v in where.items())).order_by(sync_runs.c.id))]
 
 
-def test_an_hour_whose_pull_failed_is_fetched_by_the_next_run(server, wms):
+def test_a_window_whose_pull_failed_is_fetched_by_the_next_run(server, wms):
     loaded(server, wms)
     client = sdk_client(server)
     customer = client.qbd.customers.list(limit=1, **EU).data[0]
-    control(server, "POST", "clock", now="2026-11-01T03:20:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T03:20:00+00:00")
     client.qbd.customers.update(customer.id, revision_number=customer.revision_number, phone="555-0303", **EU)
     control(server, "POST", "faults", kind="qbd_offline", count=500)
-    failed = pull(server, wms, "2026-11-01-03:00", config={"max_restarts": 0}, raise_on_error=False)
+    failed = pull(server, wms, "2026-11-02", config={"max_restarts": 0}, raise_on_error=False)
     assert not failed.success
     assert {r["status"] for r in _runs(wms, run_id=failed.run_id)} == {"failed"}
     control(server, "DELETE", "faults")
-    later = pull(server, wms, "2026-11-01-05:00")  # two hours on; the 03:00 hour never succeeded
-    assert metadata(later, "customers")["window_start"] == "2026-11-01T00:45:00+00:00"  # from the mark, not 04:45
+    later = pull(server, wms, "2026-11-03")  # a day on; the pull of 2026-11-02 never succeeded
+    assert metadata(later, "customers")["window_start"] == "2026-11-01T00:45:00+00:00"  # from the mark, not 11-02 23:45
     assert row(wms, "customers", qbd_id=customer.id)["phone"] == "555-0303"
     with wms.engine().connect() as connection:
         marks = dict(connection.execute(sa.select(sync_state.c.entity, sync_state.c.fetched_through)).all())
-    assert {m.isoformat() for m in marks.values()} == {"2026-11-01T06:00:00+00:00"}
+    assert {m.isoformat() for m in marks.values()} == {"2026-11-04T00:00:00+00:00"}
 
 
 def test_a_terminated_pull_leaves_its_ledger_row_cancelled(server, wms, monkeypatch):
@@ -58,7 +58,7 @@ def test_a_terminated_pull_leaves_its_ledger_row_cancelled(server, wms, monkeypa
         return original(conductor, qbd, *args, **kwargs)
 
     monkeypatch.setattr(pull_module, "fetch_window", terminated_mid_fetch)
-    result = pull(server, wms, "2026-11-01-03:00", raise_on_error=False)
+    result = pull(server, wms, "2026-11-02", raise_on_error=False)
     assert not result.success
     by_entity = {r["entity"]: r for r in _runs(wms, run_id=result.run_id)}
     assert by_entity["vendors"]["status"] == "cancelled" and "terminated" in by_entity["vendors"]["error"]

@@ -70,7 +70,7 @@ def test_a_line_edit_in_flight_does_not_make_the_next_push_undo_quickbooks_line_
 def test_a_row_deleted_while_its_create_is_in_flight_is_deactivated_and_never_comes_back(server, wms, monkeypatch):
     loaded(server, wms)
     client = sdk_client(server)
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
     sql(wms, "INSERT INTO vendors (name, is_active) VALUES ('Inflight Vendor', true)")
     _edit_during_post(monkeypatch, wms, "DELETE FROM vendors WHERE name = 'Inflight Vendor'")
     assert push(server, wms).success
@@ -78,7 +78,7 @@ def test_a_row_deleted_while_its_create_is_in_flight_is_deactivated_and_never_co
     assert push(server, wms).success
     [made] = client.qbd.vendors.list(name_contains="Inflight", status="all", **EU).data
     assert made.is_active is False
-    assert pull(server, wms, "2026-11-01-05:00").success
+    assert pull(server, wms, "2026-11-02").success
     with wms.engine().connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM vendors WHERE name = 'Inflight Vendor'")).scalar() == 0
     assert {c["status"] for c in changes(wms)} == {"pushed"}
@@ -87,15 +87,15 @@ def test_a_row_deleted_while_its_create_is_in_flight_is_deactivated_and_never_co
 def test_an_edit_made_while_its_create_is_in_flight_survives_a_pull_and_is_pushed(server, wms, monkeypatch):
     loaded(server, wms)
     client = sdk_client(server)
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
     sql(wms, "INSERT INTO vendors (name, is_active, phone) VALUES ('Inflight Two', true, '555-0001')")
     _edit_during_post(monkeypatch, wms, "UPDATE vendors SET email = 'wms@example.com' WHERE name = 'Inflight Two'")
     assert push(server, wms).success
     monkeypatch.undo()
     made = client.qbd.vendors.retrieve(row(wms, "vendors", name="Inflight Two")["qbd_id"], **EU)
-    control(server, "POST", "clock", now="2026-11-01T05:20:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:20:00+00:00")
     client.qbd.vendors.update(made.id, revision_number=made.revision_number, fax="555-9999", **EU)
-    assert pull(server, wms, "2026-11-01-05:00").success
+    assert pull(server, wms, "2026-11-02").success
     assert row(wms, "vendors", name="Inflight Two")["email"] == "wms@example.com"
     assert push(server, wms).success
     after = client.qbd.vendors.retrieve(made.id, **EU)
@@ -122,11 +122,11 @@ def test_a_lost_answer_to_an_update_that_adds_a_line_does_not_add_it_twice(serve
 def test_a_lost_create_answer_of_an_inactive_vendor_is_found_and_linked(server, wms):
     loaded(server, wms)
     client = sdk_client(server)
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
     sql(wms, "INSERT INTO vendors (name, is_active) VALUES ('Dormant Supply', false)")
     control(server, "POST", "faults", kind="drop_after_commit", method="POST", path_contains="/vendors")
     assert push(server, wms).success
-    assert pull(server, wms, "2026-11-01-05:00").success
+    assert pull(server, wms, "2026-11-02").success
     with wms.engine().connect() as connection:
         rows = connection.execute(sa.text("SELECT qbd_id FROM vendors WHERE name = 'Dormant Supply'")).all()
     assert len(rows) == 1 and rows[0].qbd_id
@@ -154,10 +154,10 @@ def _order_whose_create_answer_was_lost(server, wms, client, memo: str) -> int:
 def test_a_pull_links_a_record_whose_create_answer_was_lost_instead_of_inserting_it_again(server, wms):
     loaded(server, wms)
     client = sdk_client(server)
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
     order_id = _order_whose_create_answer_was_lost(server, wms, client, "lost")
     assert row(wms, "sales_orders", id=order_id)["qbd_id"] is None
-    assert pull(server, wms, "2026-11-01-05:00").success  # QuickBooks has the order: linked, not inserted
+    assert pull(server, wms, "2026-11-02").success  # QuickBooks has the order: linked, not inserted
     with wms.engine().connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM sales_orders WHERE memo = 'lost'")).scalar() == 1
     linked = row(wms, "sales_orders", id=order_id)
@@ -189,7 +189,7 @@ def test_a_line_edit_committed_while_a_pull_writes_the_order_is_kept(server, wms
     loaded(server, wms)
     client = sdk_client(server)
     order = next(o for o in client.qbd.purchase_orders.list(**EU).data if len(o.lines) >= 2)
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
     client.qbd.purchase_orders.update(order.id, revision_number=order.revision_number, memo="QB memo", **EU)
     header = row(wms, "purchase_orders", qbd_id=order.id)
     engine = wms.engine()
@@ -199,7 +199,7 @@ def test_a_line_edit_committed_while_a_pull_writes_the_order_is_kept(server, wms
                  {"h": header["id"]})
     outcome = {}
     worker = threading.Thread(target=lambda: outcome.setdefault(
-        "pulled", pull(server, wms, "2026-11-01-05:00").success))
+        "pulled", pull(server, wms, "2026-11-02").success))
     worker.start()
     if engine.dialect.name == "postgresql":
         assert _wait_for_a_lock_wait()
@@ -261,16 +261,16 @@ def test_a_wms_edit_after_a_push_died_unanswered_is_not_taken_for_an_older_edit(
     loaded(server, wms)
     client = sdk_client(server)
     vendor = client.qbd.vendors.list(limit=1, **EU).data[0]
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
     sql(wms, "UPDATE vendors SET email = 'first@example.com' WHERE qbd_id = :q", q=vendor.id)
     _die_after_sending(monkeypatch)
     push(server, wms, raise_on_error=False)
     monkeypatch.undo()
     assert client.qbd.vendors.retrieve(vendor.id, **EU).email == "first@example.com"  # it did reach QuickBooks
     sql(wms, "UPDATE vendors SET email = 'second@example.com' WHERE qbd_id = :q", q=vendor.id)
-    sql(wms, "UPDATE wms_changes SET changed_at = '2026-11-01 05:00:00'")  # the WMS clock behind: no rule helps
+    sql(wms, "UPDATE wms_changes SET changed_at = '2026-11-02 05:00:00'")  # the WMS clock behind: no rule helps
     if pull_first:
-        assert pull(server, wms, "2026-11-01-05:00").success
+        assert pull(server, wms, "2026-11-02").success
         assert row(wms, "vendors", qbd_id=vendor.id)["email"] == "second@example.com"
     assert push(server, wms).success
     assert client.qbd.vendors.retrieve(vendor.id, **EU).email == "second@example.com"
@@ -290,7 +290,7 @@ def test_lines_sent_by_a_push_that_died_unanswered_are_not_added_twice(server, w
     push(server, wms, raise_on_error=False)
     monkeypatch.undo()
     assert len(client.qbd.purchase_orders.retrieve(order.id, **EU).lines) == len(order.lines) + 1
-    assert pull(server, wms, "2026-11-01-05:00").success
+    assert pull(server, wms, "2026-11-02").success
     assert push(server, wms).success
     assert len(client.qbd.purchase_orders.retrieve(order.id, **EU).lines) == len(order.lines) + 1
     assert differences(server.emulator, END_USER, wms.engine(), ["purchase_orders"]) == []

@@ -83,7 +83,7 @@ class Scenario:
     def __init__(self, server, wms, seed: int) -> None:
         self.server, self.wms = server, wms
         self.client = sdk_client(server)
-        self.world = World(random.Random(seed), datetime(2026, 11, 1, 2, 20, tzinfo=timezone.utc))
+        self.world = World(random.Random(seed), datetime(2026, 11, 2, 2, 20, tzinfo=timezone.utc))
         self.instance = dg.DagsterInstance.ephemeral()
         self.last_change = 0
 
@@ -103,8 +103,10 @@ class Scenario:
         self.qbd_clock(self.world.now)
 
     def partition(self) -> str:
-        closed = self.world.now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
-        return closed.strftime("%Y-%m-%d-%H:%M")
+        """The day of the hour that closed last, as the hourly schedule asks for it."""
+        from qbd_pipeline.quickbooks.jobs import partition_for_tick
+
+        return partition_for_tick(self.world.now)
 
     # reading ------------------------------------------------------------------------------------
     def sql(self, statement: str, **params) -> None:

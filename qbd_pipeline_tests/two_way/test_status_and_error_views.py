@@ -20,10 +20,10 @@ def test_the_status_and_error_views_show_both_directions(server, wms):
     company = server.emulator.companies[END_USER]
     customer = sdk_client(server).qbd.customers.list(limit=1, **EU).data[0]
     company.replace_raw("customers", customer.id, {  # edited in the hour pulled, to a name the WMS cannot hold
-        **company.get("customers", customer.id), "name": "N" * 60, "updatedAt": "2026-11-01T05:10:00+00:00",
+        **company.get("customers", customer.id), "name": "N" * 60, "updatedAt": "2026-11-02T05:10:00+00:00",
         "revisionNumber": "999"})
     for _ in range(2):  # the record fails, and fails again when read by id
-        pull(server, wms, "2026-11-01-05:00", raise_on_error=False)
+        pull(server, wms, "2026-11-02", raise_on_error=False)
     sql(wms, "INSERT INTO vendors (name, is_active) VALUES ('Never Reached', true)")
     control(server, "POST", "faults", kind="server_error", count=100, path_contains="/vendors")
     push(server, wms, max_attempts=1, backoff_seconds=60)

@@ -14,11 +14,11 @@ def test_a_second_quickbooks_edit_after_a_pull_merged_the_first_is_not_overwritt
     loaded(server, wms)
     client = sdk_client(server)
     vendor = client.qbd.vendors.list(limit=1, **EU).data[0]
-    control(server, "POST", "clock", now="2026-11-01T05:05:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:05:00+00:00")
     first = client.qbd.vendors.update(vendor.id, revision_number=vendor.revision_number, fax="555-0001", **EU)
     sql(wms, "UPDATE vendors SET phone = '555-2000' WHERE qbd_id = :q", q=vendor.id)  # pending
-    assert pull(server, wms, "2026-11-01-05:00").success  # merges QuickBooks' fax into the WMS
-    control(server, "POST", "clock", now="2026-11-01T05:20:00+00:00")
+    assert pull(server, wms, "2026-11-02").success  # merges QuickBooks' fax into the WMS
+    control(server, "POST", "clock", now="2026-11-02T05:20:00+00:00")
     client.qbd.vendors.update(vendor.id, revision_number=first.revision_number, fax="555-0002", **EU)
     assert push(server, wms).success
     after = client.qbd.vendors.retrieve(vendor.id, **EU)
@@ -31,12 +31,12 @@ def test_prices_keep_every_decimal_place_quickbooks_has(server, wms):
     client = sdk_client(server)
     order = next(o for o in client.qbd.purchase_orders.list(**EU).data if o.lines)
     item = client.qbd.inventory_items.list(limit=1, **EU).data[0]
-    control(server, "POST", "clock", now="2026-11-01T05:10:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
     lines = [{"id": ln.id} for ln in order.lines]
     lines[0]["rate"] = "1.23456"
     client.qbd.purchase_orders.update(order.id, revision_number=order.revision_number, lines=lines, **EU)
     client.qbd.inventory_items.update(item.id, revision_number=item.revision_number, sales_price="2.34567", **EU)
-    assert pull(server, wms, "2026-11-01-05:00").success
+    assert pull(server, wms, "2026-11-02").success
     assert row(wms, "items", qbd_id=item.id)["sales_price"] == Decimal("2.34567")
     sql(wms, "UPDATE items SET reorder_point = 3 WHERE qbd_id = :q", q=item.id)  # an unrelated WMS edit
     header = row(wms, "purchase_orders", qbd_id=order.id)
@@ -130,16 +130,16 @@ def test_a_record_re_created_by_name_after_a_wms_delete_gets_quickbooks_edits_ag
     loaded(server, wms)
     client = sdk_client(server)
     vendor = client.qbd.vendors.list(limit=1, **EU).data[0]
-    control(server, "POST", "clock", now="2026-11-01T05:05:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:05:00+00:00")
     sql(wms, "DELETE FROM vendors WHERE qbd_id = :q", q=vendor.id)
     assert push(server, wms).success
     sql(wms, "INSERT INTO vendors (name, is_active) VALUES (:n, true)", n=vendor.name)
     assert push(server, wms).success
     assert row(wms, "vendors", name=vendor.name)["qbd_id"] == vendor.id  # linked to the same record again
-    control(server, "POST", "clock", now="2026-11-01T05:20:00+00:00")
+    control(server, "POST", "clock", now="2026-11-02T05:20:00+00:00")
     current = client.qbd.vendors.retrieve(vendor.id, **EU)
     client.qbd.vendors.update(vendor.id, revision_number=current.revision_number, phone="555-4242", **EU)
-    assert pull(server, wms, "2026-11-01-05:00").success
+    assert pull(server, wms, "2026-11-02").success
     assert row(wms, "vendors", name=vendor.name)["phone"] == "555-4242"
 
 

@@ -21,6 +21,10 @@ def run_migrations() -> None:
 
 
 def _run(connection: sa.Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # A batch migration rebuilds a table (copy, drop, rename); SQLite's modern rename re-parses every
+        # view, and fails on one naming the table dropped a moment before. The legacy rename does not.
+        connection.exec_driver_sql("PRAGMA legacy_alter_table = ON")
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -30,6 +34,8 @@ def _run(connection: sa.Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
 
 
 run_migrations()
