@@ -17,9 +17,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.scheduler.instigation import InstigatorStatus
 import pytest
 import sqlalchemy as sa
+from dagster._core.scheduler.instigation import InstigatorStatus
 
 from qbd_pipeline.wms.resources import WmsDatabase, dispose_engine
 from qbd_pipeline_tests.conftest import END_USER, POSTGRES_URL, SECRET_KEY, require_postgres, sdk_client, small_config
