@@ -1,17 +1,23 @@
-"""Fetching one `updatedAfter`/`updatedBefore` window of one QBD object type, safely.
+"""Fetching one `updatedAfter`/`updatedBefore` window of one QBD object type, safely and while the
+loader writes.
 
 Conductor's cursor is not idempotent (a replayed page request returns the *next* page) and dies 10 s
-after the previous response. So: no automatic retry of any page request; pages go straight to a
-spool file on local disk (the database write happens afterwards, from the spool, and can be as slow
-as it likes); and on any failure the whole window is fetched again from the start. Upserts keyed
-by `qbd_id` make a re-fetched record harmless. Each record keeps the time its page was requested
-(by the sync's clock), which orders versions in the loader.
+after the previous response. So: no automatic retry of any page request; the fetch runs in a thread
+of its own and hands its pages to the loader through a `Spool`, which never makes it wait (pages
+beyond what memory should hold wait on local disk), so a slow database cannot make a cursor
+expire; and on any failure the whole window is fetched again from the start. Upserts keyed by
+`qbd_id` make a re-fetched record harmless. Each record keeps the time its page was requested (by
+the sync's clock), which orders versions in the loader.
 """
 
 import json
 import logging
+import os
 import tempfile
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -29,6 +35,10 @@ class FetchFailed(Exception):
     """The window could not be fetched within the allowed restarts."""
 
 
+class FetchAbandoned(Exception):
+    """The loader stopped (it failed, or the run was terminated): the fetch ends too."""
+
+
 @dataclass
 class FetchStats:
     requests: int = 0
@@ -38,35 +48,84 @@ class FetchStats:
 
 
 class Spool:
-    """Raw records of one window, one JSON document per line, on local disk."""
+    """The pages of one listing, in order, from the fetch (one thread) to the loader (another).
 
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed by close())
+    A page waits parsed in memory while fewer than `memory_records` records do; beyond that it
+    waits on local disk as the bytes QuickBooks sent, and is parsed again when its turn comes. So
+    the fetch never waits for the loader and memory stays flat, however large the window.
+
+    A restart of the window (`reset`) keeps the pages already fetched: they are real versions of
+    real records, and loading one twice changes nothing. `count` is the current attempt's records.
+    """
+
+    def __init__(self, memory_records: int = 3000, on_wait: Callable[[], None] | None = None) -> None:
+        self._on_wait = on_wait
+        self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 (closed by close())
+        self._end = 0
+        self._pages: deque = deque()  # (records or None, offset, length, read_at)
+        self._in_memory = 0
+        self._memory_records = memory_records
+        self._ready = threading.Condition()
+        self._done = False
+        self._error: BaseException | None = None
+        self.abandoned = False
         self.count = 0
 
+    # the fetch's side -------------------------------------------------------------------------------
     def reset(self) -> None:
-        self._file.seek(0)
-        self._file.truncate()
-        self.count = 0
+        with self._ready:
+            self.count = 0
 
-    def extend(self, records: list[dict], read_at: datetime) -> None:
-        stamp = read_at.timestamp()
-        for record in records:
-            self._file.write(f"{stamp}\t")
-            self._file.write(json.dumps(record, separators=(",", ":")))
-            self._file.write("\n")
-        self.count += len(records)
+    def put(self, body: bytes, records: list[dict], read_at: datetime) -> None:
+        if self.abandoned:
+            raise FetchAbandoned("the loader stopped")
+        with self._ready:
+            if self._in_memory + len(records) <= self._memory_records:
+                self._pages.append((records, 0, 0, read_at))
+                self._in_memory += len(records)
+            else:  # the loader is behind: the page waits on disk, raw
+                os.pwrite(self._file.fileno(), body, self._end)
+                self._pages.append((None, self._end, len(body), read_at))
+                self._end += len(body)
+            self.count += len(records)
+            self._ready.notify()
+
+    def finish(self, error: BaseException | None = None) -> None:
+        with self._ready:
+            self._done, self._error = True, error
+            self._ready.notify()
+
+    # the loader's side ------------------------------------------------------------------------------
+    def _next(self) -> tuple[list[dict], datetime] | None:
+        while True:
+            with self._ready:
+                if not self._pages and not self._done:
+                    self._ready.wait(0.25)  # woken by each page; the timeout keeps signals (terminate) deliverable
+                if self._pages or self._done:
+                    break
+            if self._on_wait is not None:
+                self._on_wait()  # outside the lock: the fetch must never wait for it
+        with self._ready:
+            if not self._pages:
+                if self._error is not None:
+                    raise self._error
+                return None
+            records, offset, length, read_at = self._pages.popleft()
+            if records is not None:
+                self._in_memory -= len(records)
+        if records is None:
+            records = json.loads(os.pread(self._file.fileno(), length, offset)).get("data") or []
+        return records, read_at
 
     def batches(self, size: int) -> Iterator[tuple[list[dict], list[datetime]]]:
-        """Records in batches, each with the times their pages were requested."""
-        self._file.flush()
-        self._file.seek(0)
+        """Records in batches of about `size`, each with the times their pages were requested, as
+        the pages arrive; ends when the fetch has, raising what made it fail."""
         batch: list[dict] = []
         times: list[datetime] = []
-        for line in self._file:
-            stamp, _, document = line.partition("\t")
-            batch.append(json.loads(document))
-            times.append(datetime.fromtimestamp(float(stamp), timezone.utc))
+        while (page := self._next()) is not None:
+            records, read_at = page
+            batch.extend(records)
+            times.extend([read_at] * len(records))
             if len(batch) >= size:
                 yield batch, times
                 batch, times = [], []
@@ -74,6 +133,7 @@ class Spool:
             yield batch, times
 
     def close(self) -> None:
+        self.abandoned = True
         self._file.close()
 
     def __enter__(self) -> "Spool":
@@ -81,6 +141,42 @@ class Spool:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class Background:
+    """A fetch running in a thread of its own; its outcome (or failure) reaches the spool's reader."""
+
+    def __init__(self, spool: Spool, fetch: Callable[[], FetchStats]) -> None:
+        self._spool, self._fetch = spool, fetch
+        self._stats: FetchStats | None = None
+        self._thread = threading.Thread(target=self._run, name="qbd-fetch", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self._stats = self._fetch()
+        except BaseException as exc:  # handed to the loader, which raises it in its own thread
+            self._spool.finish(exc)
+        else:
+            self._spool.finish()
+
+    def stats(self) -> FetchStats:
+        self._thread.join()
+        assert self._stats is not None
+        return self._stats
+
+
+@contextmanager
+def in_background(spool: Spool, fetch: Callable[[], FetchStats]) -> Iterator[Background]:
+    """Run `fetch` (which fills `spool`) while the block reads the spool; if the block fails, the
+    fetch is abandoned at its next page."""
+    running = Background(spool, fetch)
+    running._thread.start()
+    try:
+        yield running
+    except BaseException:
+        spool.abandoned = True
+        running._thread.join(timeout=5)
+        raise
 
 
 def list_params(qbd: QbdResource, after: datetime | None, before: datetime | None, page_size: int) -> dict:
@@ -116,7 +212,8 @@ def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after:
 
     A failed page fetches the whole window again (`backoff`), up to `max_restarts` times, while the
     failure is one that can pass (`Transient`, `Offline`); a rejection fails at once. `on_page` hears
-    (records fetched so far, records QuickBooks says remain or None) after every page.
+    (records fetched so far, records QuickBooks says remain or None) after every page; it runs in
+    the fetch's thread and must not wait (it must not touch the database).
     """
     stats = FetchStats()
     client = conductor_resource.client(retries=False)
@@ -139,12 +236,14 @@ def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after:
             stats.requests += 1
             sent = datetime.now(timezone.utc)
             try:
-                body = endpoint.list(conductor_end_user_id=conductor_resource.end_user_id, **page_params).json()
+                raw = endpoint.list(conductor_end_user_id=conductor_resource.end_user_id, **page_params).http_response
+                content = raw.content
             except conductor.APIError as exc:
                 stats.failures.append(f"{type(exc).__name__}: {exc}")
                 raise classify(exc) from exc
+            body = json.loads(content)
             data = body.get("data") or []
-            spool.extend(data, sent)
+            spool.put(content, data, sent)
             if on_page is not None:
                 on_page(spool.count, body.get("remainingCount"))
             cursor = body.get("nextCursor") if qbd.paginated else None

@@ -34,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
                              "(default: a temporary file, removed on exit)")
     parser.add_argument("--cursor-ttl", type=float, default=10.0,
                         help="seconds a cursor stays valid after each page (default 10, as Conductor)")
+    parser.add_argument("--latency-ms-per-request", type=float,
+                        default=float(os.environ.get("QBD_EMULATOR_LATENCY_MS_PER_REQUEST") or 0),
+                        help="QuickBooks' pace: milliseconds every answer waits (default 0: as fast as it can)")
+    parser.add_argument("--latency-ms-per-record", type=float,
+                        default=float(os.environ.get("QBD_EMULATOR_LATENCY_MS_PER_RECORD") or 0),
+                        help="and milliseconds more per record it carries (default 0)")
     parser.add_argument("--history-days", type=int, default=180,
                         help="how far back the generated records' updatedAt reach (default 180)")
     for f in dataclasses.fields(CompanySizes):
@@ -53,6 +59,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         end_user_ids=tuple(args.end_user_ids or [env_user or DEFAULT_END_USER_ID]),
         seed=args.seed, sizes=dataclasses.replace(base, **sizes), utc_offset=args.utc_offset,
         state_file=args.state_file, cursor_ttl_seconds=args.cursor_ttl, history_days=args.history_days,
+        latency_ms_per_request=args.latency_ms_per_request, latency_ms_per_record=args.latency_ms_per_record,
     )
 
 

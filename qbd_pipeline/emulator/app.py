@@ -161,12 +161,24 @@ class EmulatorApp:
             query.setdefault(key, []).append(value)
         result, cursor = await run_in_threadpool(self._dispatch, company, request.method, self._parts(request)[1:],
                                                  query, body)
+        pace = self._pace(result)
+        if pace:
+            await asyncio.sleep(pace)  # QuickBooks' own pace, still one request at a time per company file
         if fault is not None and fault.kind == "latency":
             await asyncio.sleep(fault.seconds)  # a slow answer: the request itself arrived in time
         response = _json(result, request_id)
         if cursor:
             self.emulator.cursors.touch(cursor)
         return response
+
+    def _pace(self, result) -> float:
+        """Seconds the configured QuickBooks latency adds to this answer."""
+        config = self.emulator.config
+        if not (config.latency_ms_per_request or config.latency_ms_per_record):
+            return 0.0
+        data = result.get("data") if isinstance(result, dict) else None
+        records = len(data) if isinstance(data, list) else 1
+        return (config.latency_ms_per_request + config.latency_ms_per_record * records) / 1000
 
     @staticmethod
     def _parts(request: Request) -> list[str]:

@@ -34,6 +34,10 @@ class EmulatorConfig:
     history_days: int = 180
     history_end: datetime | None = None  # default: the start of today (UTC), so a day's runs agree
     request_log_size: int = 20_000
+    # QuickBooks' own pace, off by default: every answer waits this long per request, plus per record
+    # it carries (a real company file answers a 150-record page in a second or more).
+    latency_ms_per_request: float = 0.0
+    latency_ms_per_record: float = 0.0
 
 
 class Emulator:

@@ -185,7 +185,8 @@ def stock_parity(conductor: ConductorResource, engine: sa.Engine, entity: str) -
     checked, sample, count, requests = 0, [], 0, 0
     for qbd in (r for r in resources_of(entity) if r.holds_stock):
         with Spool() as spool:
-            stats = fetch_window(conductor, qbd, None, None, spool)
+            stats = fetch_window(conductor, qbd, None, None, spool)  # whole, then compared: no cursor waits
+            spool.finish()
             requests += stats.requests
             for batch, _times in spool.batches(500):
                 quickbooks = {r["id"]: r.get("quantityOnHand") for r in batch}

@@ -1,15 +1,22 @@
-"""Bulk writes per dialect: PostgreSQL COPYs into a staging table, SQLite takes executemany.
+"""Bulk writes per dialect: PostgreSQL COPYs into a staging table, SQLite takes one executemany.
 
-Upserts are keyed by `qbd_id` and guarded in SQL by `qbd_read_at`, so a stale fetch racing a newer
-one can never replace it.
+Both skip SQLAlchemy's per-row parameter handling: a statement is compiled once per table and
+column set, and each row's values go through the columns' own bind processors (so a value is
+stored exactly as SQLAlchemy would store it) straight to the driver. Upserts of synced rows are
+keyed by `qbd_id` and guarded in SQL by `qbd_read_at`, so a stale fetch racing a newer one can
+never replace it.
 """
+
+from collections.abc import Callable, Sequence
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 
 def _columns_of(table: sa.Table, rows: list[dict]) -> list[str]:
-    present = set().union(*(r.keys() for r in rows))
+    first = rows[0].keys()
+    present = first if all(r.keys() == first for r in rows) else set().union(*(r.keys() for r in rows))
     return [c.name for c in table.columns if c.name in present]
 
 
@@ -32,39 +39,78 @@ def _copy_to_stage(connection: sa.Connection, table: sa.Table, rows: list[dict],
     return stage
 
 
-def upsert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    """Insert or update by `qbd_id`, never replacing a version read later than the one offered."""
+def _read_at_guard(table: sa.Table, excluded) -> sa.ColumnElement:
+    """A version read earlier than the one the WMS holds never replaces it."""
+    return sa.or_(table.c.qbd_read_at.is_(None), excluded.qbd_read_at >= table.c.qbd_read_at)
+
+
+@cache
+def _sqlite_statement(dialect: sa.Dialect, table: sa.Table, names: tuple[str, ...], keys: tuple[str, ...] | None,
+                      guard: Callable | None) -> tuple[str, Callable[[dict], tuple]]:
+    """The SQL text of an insert (or upsert) of `names`, and a function from a row to its values in
+    order, each through the bind processor SQLAlchemy itself uses for its column on this dialect
+    (`dialect_impl`: SQLite keeps instants as text in one format, and comparisons rely on it),
+    written once as plain code."""
+    statement = sqlite.insert(table).values({n: sa.bindparam(n) for n in names})
+    if keys is not None:
+        statement = statement.on_conflict_do_update(
+            index_elements=list(keys), set_={n: statement.excluded[n] for n in names if n not in (*keys, "id")},
+            where=guard(table, statement.excluded) if guard else None)
+    compiled = statement.compile(dialect=dialect)
+    assert list(compiled.positiontup or ()) == list(names), compiled.positiontup
+    scope: dict = {}
+    values = []
+    for index, name in enumerate(names):
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is None:
+            values.append(f"g({name!r})")
+        else:
+            scope[f"p{index}"] = process
+            values.append(f"(None if (v{index} := g({name!r})) is None else p{index}(v{index}))")
+    exec(f"def values(row):\n    g = row.get\n    return ({', '.join(values)},)", scope)  # built from the table
+    return str(compiled), scope["values"]
+
+
+def _sqlite_write(connection: sa.Connection, table: sa.Table, rows: list[dict], names: list[str],
+                  keys: Sequence[str] | None, guard: Callable | None) -> None:
+    text, values = _sqlite_statement(connection.dialect, table, tuple(names), tuple(keys) if keys else None,
+                                     guard)
+    connection.exec_driver_sql(text, [values(row) for row in rows])
+
+
+def upsert(connection: sa.Connection, table: sa.Table, rows: list[dict], *, keys: Sequence[str],
+           guard: Callable | None = None) -> None:
+    """Insert the rows, or update those whose `keys` exist (only where `guard(table, excluded)` holds)."""
     if not rows:
         return
     names = _columns_of(table, rows)
-    updatable = [n for n in names if n not in ("id", "qbd_id")]
-    if connection.dialect.name == "postgresql":
-        stage = _copy_to_stage(connection, table, rows, names)
-        source = sa.table(stage, *(sa.column(n) for n in names))
-        statement = postgresql.insert(table).from_select(names, sa.select(*(source.c[n] for n in names)))
-    else:
-        statement = sqlite.insert(table)
+    if connection.dialect.name != "postgresql":
+        _sqlite_write(connection, table, rows, names, keys, guard)
+        return
+    stage = _copy_to_stage(connection, table, rows, names)
+    source = sa.table(stage, *(sa.column(n) for n in names))
+    statement = postgresql.insert(table).from_select(names, sa.select(*(source.c[n] for n in names)))
     statement = statement.on_conflict_do_update(
-        index_elements=["qbd_id"],
-        set_={name: statement.excluded[name] for name in updatable},
-        where=sa.or_(table.c.qbd_read_at.is_(None), statement.excluded.qbd_read_at >= table.c.qbd_read_at),
-    )
-    if connection.dialect.name == "postgresql":
-        connection.execute(statement)
-    else:
-        connection.execute(statement, rows)
+        index_elements=list(keys), set_={n: statement.excluded[n] for n in names if n not in (*keys, "id")},
+        where=guard(table, statement.excluded) if guard else None)
+    connection.execute(statement)
+
+
+def upsert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    """Insert or update synced rows by `qbd_id`, never replacing a version read later than the one offered."""
+    upsert(connection, table, rows, keys=("qbd_id",), guard=_read_at_guard)
 
 
 def insert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
     if not rows:
         return
+    names = _columns_of(table, rows)
     if connection.dialect.name == "postgresql":
-        names = _columns_of(table, rows)
         stage = _copy_to_stage(connection, table, rows, names)
         connection.exec_driver_sql(
             f'INSERT INTO "{table.name}" ({", ".join(names)}) SELECT {", ".join(names)} FROM "{stage}"')
     else:
-        connection.execute(table.insert(), rows)
+        _sqlite_write(connection, table, rows, names, None, None)
 
 
 def set_line_ids(connection: sa.Connection, lines_table: sa.Table, line_ids: dict[int, str], *,

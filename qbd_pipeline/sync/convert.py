@@ -5,8 +5,11 @@ a value the WMS cannot hold exactly (too many decimal places, too long, not a da
 `MappingError` naming the column: the record is recorded as an error, the batch goes on.
 """
 
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from ..spec.entities import QbdResource
 from ..spec.mapping import Col, EntityMapping
@@ -77,12 +80,80 @@ def convert(column: Col, raw):
     raise MappingError(column.name, f"unknown kind {column.kind}")
 
 
+_BY_IDENTITY: dict[int, tuple[tuple[Col, ...], Callable[[dict], dict]]] = {}
+
+
 def map_columns(columns: tuple[Col, ...], obj: dict) -> dict:
-    row = {}
+    """The WMS values of `columns` read from one wire object (see `compiled`)."""
+    known = _BY_IDENTITY.get(id(columns))  # by identity: hashing a column tuple costs more than mapping
+    if known is None or known[0] is not columns:
+        known = _BY_IDENTITY[id(columns)] = (columns, compiled(columns))
+    return known[1](obj)
+
+
+_PLAIN_DECIMAL = re.compile(r"-?\d+(?:\.(\d+))?")
+
+
+def _getter(path: str, target: str, indent: str, nested: dict[tuple[str, ...], str]) -> list[str]:
+    """Source lines that leave the value at `path` (a.b.c) of `obj` in `target` (None if absent);
+    `nested` names the variables holding each path's parent objects (read once per record)."""
+    parts = tuple(path.split("."))
+    if len(parts) == 1:
+        return [f"{indent}{target} = obj.get({parts[0]!r})"]
+    parent = nested[parts[:-1]]
+    return [f"{indent}{target} = {parent}.get({parts[-1]!r}) if {parent} is not None else None"]
+
+
+def _parents(columns: tuple[Col, ...]) -> tuple[list[str], dict[tuple[str, ...], str]]:
+    """Source lines reading every nested object the columns' paths go through, and their names."""
+    nested: dict[tuple[str, ...], str] = {}
+    lines: list[str] = []
     for column in columns:
-        raw = next((v for v in (_lookup(obj, p) for p in column.paths) if v is not None), None)
-        row[column.name] = convert(column, raw)
-    return row
+        for path in column.paths:
+            parts = tuple(path.split("."))
+            for depth in range(1, len(parts)):
+                prefix = parts[:depth]
+                if prefix in nested:
+                    continue
+                name = nested[prefix] = f"n{len(nested)}"
+                source = "obj" if depth == 1 else nested[prefix[:-1]]
+                guard = "" if depth == 1 else f" if {source} is not None else None"
+                lines += [f"    {name} = {source}.get({prefix[-1]!r}){guard}",
+                          f"    if type({name}) is not dict:", f"        {name} = None"]
+    return lines, nested
+
+
+@cache
+def compiled(columns: tuple[Col, ...]) -> Callable[[dict], dict]:
+    """One plain function per column list, written once: the paths are unrolled into `dict.get`s and
+    the common values (text within its length, booleans, plain decimal strings within their scale)
+    are checked inline; anything else goes through `convert`, which says why a value is refused.
+    It maps exactly as `convert` over each column's first non-null path does (tested)."""
+    parents, nested = _parents(columns)
+    source = ["def mapper(obj):", "    row = {}", *parents]
+    scope: dict = {"MappingError": MappingError, "convert": convert, "Decimal": Decimal, "PLAIN": _PLAIN_DECIMAL}
+    for index, column in enumerate(columns):
+        col = f"c{index}"
+        scope[col] = column
+        source += _getter(column.paths[0], "v", "    ", nested)
+        for path in column.paths[1:]:
+            source.append("    if v is None:")
+            source += _getter(path, "v", "        ", nested)
+        if column.kind == "text":
+            limit = f" or len(v) > {column.length}" if column.length is not None else ""
+            source += ["    if v is None or type(v) is not str" + limit + ":", f"        v = convert({col}, v)"]
+        elif column.kind == "bool":
+            source += ["    if v is None or type(v) is not bool:", f"        v = convert({col}, v)"]
+        elif column.kind in SCALE:
+            source += ["    m = PLAIN.fullmatch(v) if type(v) is str else None",
+                       f"    if m is not None and (m.group(1) is None or len(m.group(1)) <= {SCALE[column.kind]}):",
+                       "        v = Decimal(v)", "    else:", f"        v = convert({col}, v)"]
+        else:
+            source += [f"    v = convert({col}, v)"]
+        source.append(f"    row[{column.name!r}] = v")
+    source.append("    return row")
+    exec("\n".join(source), scope)  # the source is built above from the mapping alone
+    return scope["mapper"]
 
 
 def flat_lines(record: dict) -> list[dict]:
@@ -95,12 +166,12 @@ def flat_lines(record: dict) -> list[dict]:
 
 def map_record(mapping: EntityMapping, qbd: QbdResource, raw: dict, now: datetime,
                read_at: datetime | None = None) -> tuple[dict, list[dict]]:
-    """A wire record to its WMS row and line rows (MappingError or ValidationError if it cannot be).
+    """A wire record to its WMS row and line rows (MappingError, KeyError, ... if it cannot be: see
+    `describe_unmappable`, which then checks it against the SDK's model to say why).
 
     `read_at` is when the request that returned this version was sent, by the sync's own clock: the
     order in which versions were read, never QuickBooks' `updatedAt`, decides which one is newer.
     """
-    qbd.model.model_validate(raw)  # the SDK's own contract for this object
     row = map_columns(mapping.columns, raw)
     row.update(
         qbd_id=raw["id"], qbd_revision_number=str(raw["revisionNumber"]),
@@ -118,3 +189,18 @@ def map_record(mapping: EntityMapping, qbd: QbdResource, raw: dict, now: datetim
             line_row.update(line_number=number, qbd_line_id=line.get("id"), updated_at=row["updated_at"])
             lines.append(line_row)
     return row, lines
+
+
+def describe_unmappable(qbd: QbdResource, raw, problem: Exception) -> tuple[str, str]:
+    """(code, message) for a record the mapping could not read: where it breaks the API contract
+    (the SDK's own model, checked only now, not for every record), else the mapping's reason."""
+    import pydantic
+
+    try:
+        qbd.model.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return "INVALID_RECORD", (f"{qbd.type_name} does not match the API contract at {where}: {first['msg']} "
+                                  f"({exc.error_count()} problem(s))")
+    return "MAPPING_ERROR", f"{qbd.type_name}: {problem}"

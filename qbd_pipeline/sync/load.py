@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import pydantic
 import sqlalchemy as sa
 
 from ..spec.entities import ENTITIES_BY_NAME, QbdResource, resources_of
@@ -21,7 +20,7 @@ from .bulk import insert_rows, set_line_ids, upsert_rows
 from .changes import changed_fields, deleted_in_wms, link_changes, lock_record, open_changes
 from .conflicts import conflict_rows, prior_decisions
 from .conflicts import record as record_conflicts
-from .convert import MappingError, map_record
+from .convert import MappingError, describe_unmappable, map_record
 from .merge import adopted_base, comparable, field_times, inferred_base, merge, pair_new_lines, typed_lines
 from .snapshots import read_agreed, read_snapshots, sent_lines_pending, upsert_snapshots
 
@@ -72,17 +71,10 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
         qbd_id = raw.get("id") if isinstance(raw, dict) else None
         try:
             row, lines = map_record(mapping, qbd, raw, now, seen)
-        except pydantic.ValidationError as exc:
+        except (MappingError, KeyError, ValueError, TypeError, AttributeError) as exc:
             stats.failed += 1
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            stats.errors.append(RecordError(qbd_id, "INVALID_RECORD",
-                                            f"{qbd.type_name} does not match the API contract at {where}: "
-                                            f"{first['msg']} ({exc.error_count()} problem(s))", qbd.object_type))
-            continue
-        except (MappingError, KeyError, ValueError, TypeError) as exc:
-            stats.failed += 1
-            stats.errors.append(RecordError(qbd_id, "MAPPING_ERROR", f"{qbd.type_name}: {exc}", qbd.object_type))
+            code, message = describe_unmappable(qbd, raw, exc)
+            stats.errors.append(RecordError(qbd_id, code, message, qbd.object_type))
             continue
         known = mapped.get(row["qbd_id"])
         if known is None or row["qbd_read_at"] >= known[0]["qbd_read_at"]:

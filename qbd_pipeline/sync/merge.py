@@ -27,7 +27,12 @@ ANY_FIELD = "*"  # an insert or delete names no fields: its time counts for ever
 
 def canon(value):
     """A comparable, JSON-storable form of a mapped value (Decimal('7.50') == '7.5')."""
-    if isinstance(value, bool) or value is None:
+    kind = type(value)
+    if value is None or kind is str or kind is bool:  # most values: checked first, by type alone
+        return value
+    if kind is Decimal:
+        return format(value.normalize(), "f")
+    if isinstance(value, bool):
         return value
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
@@ -62,11 +67,24 @@ def comparable(mapping: EntityMapping, row: dict, lines: list[dict] | None) -> d
 
     Lines keep their QuickBooks line id, so the merge can tell an edited line from a new one.
     """
-    view = {f: canon(row.get(f)) for f in syncable_fields(mapping) if f != LINES}
+    header, line_names = _view_fields(mapping)
+    view = {f: canon(row.get(f)) for f in header}
     if mapping.lines is not None:
-        view[LINES] = [{LINE_ID: line.get(LINE_ID), **{f: canon(line.get(f)) for f in line_fields(mapping)}}
+        view[LINES] = [{LINE_ID: line.get(LINE_ID), **{f: canon(line.get(f)) for f in line_names}}
                        for line in (lines or [])]
     return view
+
+
+_VIEW_FIELDS: dict[int, tuple[EntityMapping, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _view_fields(mapping: EntityMapping) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The header and line fields of a record's view, worked out once per mapping (by identity)."""
+    known = _VIEW_FIELDS.get(id(mapping))
+    if known is None or known[0] is not mapping:
+        header = tuple(f for f in syncable_fields(mapping) if f != LINES)
+        known = _VIEW_FIELDS[id(mapping)] = (mapping, header, tuple(line_fields(mapping)))
+    return known[1], known[2]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,12 @@ from . import ledger
 
 
 class Progress:
-    """Counts for one `sync_runs` row, flushed at most every `every_seconds` (and at the end)."""
+    """Counts for one `sync_runs` row, flushed at most every `every_seconds` (and at the end).
+
+    A pull's fetch runs in a thread of its own and only counts (`fetched_page`); the loader's thread
+    writes the row and says the line (`processed_some`, and `tick` while it waits for pages), so the
+    fetch never waits on the database.
+    """
 
     def __init__(self, engine: sa.Engine | None, row_id: int | None, label: str, say: Callable[[str], None],
                  every_seconds: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
@@ -30,29 +35,34 @@ class Progress:
         self.total = sum(self._known.values())
 
     def fetched_page(self, part: str, fetched_in_part: int, remaining: int | None, fetched: int) -> None:
+        """From the fetch's thread: counts only."""
         if remaining is not None:
             self.expect(part, fetched_in_part + remaining)
         self.fetched = fetched
-        self._maybe_flush("fetched", self.fetched)
 
     def processed_some(self, count: int, failed: int = 0) -> None:
         self.processed += count
         self.failed += failed
-        self._maybe_flush("processed", self.processed)
+        self.tick()
 
-    def line(self, verb: str, count: int) -> str:
-        if self.total:
-            return f"{self.label}: {verb} {count:,} / {self.total:,} ({100 * count // self.total}%)" + (
-                f", {self.failed:,} failed" if self.failed else "")
-        return f"{self.label}: {verb} {count:,}" + (f", {self.failed:,} failed" if self.failed else "")
-
-    def _maybe_flush(self, verb: str, count: int) -> None:
+    def tick(self) -> None:
+        """Flush if it is time (the loader calls this while it works and while it waits)."""
         if self.clock() - self._last >= self.every:
-            self.flush(verb, count)
+            self.flush()
 
-    def flush(self, verb: str = "processed", count: int | None = None) -> None:
+    def line(self) -> str:
+        def share(count: int) -> str:
+            return f"{count:,} / {self.total:,} ({100 * count // self.total}%)" if self.total else f"{count:,}"
+
+        if self.fetched > self.processed:  # the fetch is ahead of the loader
+            said = f"fetched {share(self.fetched)}, loaded {self.processed:,}"
+        else:
+            said = f"processed {share(self.processed)}"
+        return f"{self.label}: {said}" + (f", {self.failed:,} failed" if self.failed else "")
+
+    def flush(self) -> None:
         self._last = self.clock()
-        self.say(self.line(verb, self.processed if count is None else count))
+        self.say(self.line())
         if self.engine is not None and self.row_id is not None:
             ledger.update_run(self.engine, self.row_id, processed=self.processed, total=self.total,
                               fetched=self.fetched)

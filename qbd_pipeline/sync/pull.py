@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..conductor.fetch import Spool, fetch_deleted, fetch_window, retrieve_many
+from ..conductor.fetch import FetchStats, Spool, fetch_deleted, fetch_window, in_background, retrieve_many
 from ..conductor.resource import ConductorResource
-from ..spec.entities import Entity, resources_of
+from ..spec.entities import Entity, QbdResource, resources_of
 from ..spec.mapping import MAPPINGS
 from ..wms.schema import TABLES, utcnow
 from ..wms.triggers import sync_writer
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 class PullSettings:
     lookback_minutes: int = 15
     page_size: int = 150
-    batch_size: int = 500
+    batch_size: int = 2000
     max_restarts: int = 6
     refetch: bool = False  # fetch the whole range again, even what the high-water mark says was fetched
     progress_every_seconds: float = 2.0  # how often live progress is written and said
@@ -111,31 +111,36 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
     fetched_before = 0
     seen: set[str] = set()
     for qbd in resources_of(entity.name):
-        with Spool() as spool:
+        # The fetch runs in its own thread while this one writes what it has brought so far.
+        with Spool(on_wait=progress.tick) as spool:
             def on_page(count: int, remaining: int | None, part: str = qbd.path, base: int = fetched_before) -> None:
                 progress.fetched_page(part, count, remaining, base + count)
 
-            stats = fetch_window(conductor, qbd, window.after, window.before, spool, page_size=settings.page_size,
-                                 max_restarts=settings.max_restarts, on_page=on_page)
+            def fetch(part: QbdResource = qbd, into: Spool = spool, tell=on_page) -> FetchStats:
+                return fetch_window(conductor, part, window.after, window.before, into,
+                                    page_size=settings.page_size, max_restarts=settings.max_restarts, on_page=tell)
+
+            with in_background(spool, fetch) as fetching:
+                for batch, read_times in spool.batches(settings.batch_size):
+                    ids = {r["id"] for r in batch if isinstance(r, dict) and isinstance(r.get("id"), str)}
+                    seen |= ids
+                    with engine.begin() as connection:
+                        batch_stats = load_batch(connection, mapping, qbd, batch, run_id=run_id, read_at=read_times)
+                        record_errors(connection, run_id, entity.name, batch_stats.errors,
+                                      accepted=ids - {e.qbd_id for e in batch_stats.errors})
+                        if reconcile:
+                            _confirm_seen(connection, header, batch, listing_started)
+                    result.totals.add(batch_stats)
+                    progress.processed_some(len(batch), batch_stats.failed)
+                    if qbd.kind == "transaction":
+                        touched_items |= item_ids_in(batch) | batch_stats.replaced_items
+                stats = fetching.stats()
             fetched_before += stats.fetched
             progress.expect(qbd.path, stats.fetched)  # what it brought, whatever it first announced
             result.requests += stats.requests
             result.restarts += stats.restarts
             result.fetched += stats.fetched
             result.failures += stats.failures
-            for batch, read_times in spool.batches(settings.batch_size):
-                ids = {r["id"] for r in batch if isinstance(r, dict) and isinstance(r.get("id"), str)}
-                seen |= ids
-                with engine.begin() as connection:
-                    batch_stats = load_batch(connection, mapping, qbd, batch, run_id=run_id, read_at=read_times)
-                    record_errors(connection, run_id, entity.name, batch_stats.errors,
-                                  accepted=ids - {e.qbd_id for e in batch_stats.errors})
-                    if reconcile:
-                        _confirm_seen(connection, header, batch, listing_started)
-                result.totals.add(batch_stats)
-                progress.processed_some(len(batch), batch_stats.failed)
-                if qbd.kind == "transaction":
-                    touched_items |= item_ids_in(batch) | batch_stats.replaced_items
         progress.say(f"{qbd.path}: {stats.fetched} fetched in {stats.requests} request(s)")
     touched_items |= _retry_failed(conductor, engine, entity, run_id, result, seen, progress)
     if reconcile:

@@ -4,10 +4,10 @@ import json
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..spec.mapping import EntityMapping
 from ..wms.schema import sync_snapshots
+from .bulk import upsert
 from .merge import apply_intent, comparable
 
 
@@ -16,13 +16,7 @@ def upsert_snapshots(connection: sa.Connection, entity: str, mapping: EntityMapp
     rows = [{"entity": entity, "qbd_id": row["qbd_id"], "qbd_revision_number": row.get("qbd_revision_number"),
              "data": json.dumps(comparable(mapping, row, lines), sort_keys=True), "updated_at": now, "sent": None}
             for row, lines in records]
-    if not rows:
-        return
-    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(sync_snapshots)
-    connection.execute(insert.on_conflict_do_update(
-        index_elements=["entity", "qbd_id"],
-        set_={"data": insert.excluded.data, "qbd_revision_number": insert.excluded.qbd_revision_number,
-              "updated_at": insert.excluded.updated_at, "sent": None}), rows)
+    upsert(connection, sync_snapshots, rows, keys=("entity", "qbd_id"))
 
 
 def write_snapshot(connection: sa.Connection, entity: str, mapping: EntityMapping, row: dict, lines: list[dict],

@@ -21,7 +21,7 @@ from .instance import dagster_process, migrate, production_env, use_env, wait_fo
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 EU = {"conductor_end_user_id": END_USER}
-PROGRESS = re.compile(r"^customers: fetched ([\d,]+) / ([\d,]+)")
+PROGRESS = re.compile(r"^customers: (?:fetched|processed) ([\d,]+) / ([\d,]+)")
 
 LOGS = """query Logs($runId: ID!) { logsForRun(runId: $runId, limit: 5000) {
   __typename ... on EventConnection { events { __typename ... on MessageEvent { message } } } } }"""

@@ -107,3 +107,18 @@ def test_skip_lets_matching_requests_through_first(server, client):
     with pytest.raises(conductor.InternalServerError):
         client.qbd.vendors.list(**EU)
     assert client.qbd.vendors.list(**EU).data
+
+
+def test_the_quickbooks_pace_option_adds_its_latency_per_request_and_per_record():
+    from qbd_pipeline.emulator.server import EmulatorServer
+    from qbd_pipeline_tests.conftest import small_config
+
+    with EmulatorServer(small_config(latency_ms_per_request=200, latency_ms_per_record=10)) as paced:
+        client = sdk_client(paced)
+        began = time.monotonic()
+        client.qbd.health_check(**EU)
+        one = time.monotonic() - began
+        began = time.monotonic()
+        assert len(client.qbd.customers.list(limit=30, **EU).data) == 30
+        page = time.monotonic() - began
+    assert one >= 0.2 + 0.01 and page >= 0.2 + 30 * 0.01  # one record, then thirty

@@ -50,3 +50,49 @@ def test_a_column_takes_the_first_of_its_paths_that_has_a_value():
 def test_instants_are_utc_whatever_offset_quickbooks_wrote():
     assert parse_instant("2026-11-02T10:00:00Z") == parse_instant("2026-11-02T05:00:00-05:00")
     assert parse_instant("2026-11-02T10:00:00Z").tzinfo == timezone.utc
+
+
+def _reference(columns, obj: dict) -> dict:
+    """Each column's first non-null path, through `convert`: what the compiled mapper must equal."""
+    def walk(value, path):
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    return {c.name: convert(c, next((v for v in (walk(obj, p) for p in c.paths) if v is not None), None))
+            for c in columns}
+
+
+def _outcome(function, *args):
+    try:
+        return "ok", function(*args)
+    except MappingError as exc:
+        return "refused", (exc.column, str(exc))
+
+
+def test_the_compiled_mappers_equal_the_reference_on_every_record_of_a_company_and_on_bad_values(shared_server):
+    from qbd_pipeline.spec.entities import RESOURCES
+    from qbd_pipeline.spec.mapping import MAPPINGS
+    from qbd_pipeline.sync.convert import compiled, flat_lines
+    from qbd_pipeline_tests.conftest import END_USER
+
+    company = shared_server.emulator.companies[END_USER]
+    checked = 0
+    for qbd in RESOURCES:
+        mapping = MAPPINGS[qbd.entity]
+        for record in company.store.iter_records(END_USER, qbd.path):
+            assert compiled(mapping.columns)(record) == _reference(mapping.columns, record)
+            for line in flat_lines(record) if mapping.lines else ():
+                assert compiled(mapping.lines.columns)(line) == _reference(mapping.lines.columns, line)
+            checked += 1
+    assert checked > 200
+    columns = (Col("name", "text", ("name",), 5, required=True), Col("flag", "bool", ("flag",)),
+               Col("rate", "price", ("rate", "details.rate")), Col("amount", "money", ("amount",)),
+               Col("day", "date", ("day",)))
+    for obj in ({"name": "ok", "rate": "1.23456", "amount": "-3.10"}, {"name": "toolong"}, {"name": None},
+                {"name": 12345, "flag": "yes"}, {"name": "a", "rate": "1.000010"}, {"name": "a", "rate": "1.0000100"},
+                {"name": "a", "details": {"rate": 2.5}}, {"name": "a", "details": "flat"},
+                {"name": "a", "amount": "1.005"},
+                {"name": "a", "amount": "NaN"}, {"name": "a", "amount": True}, {"name": "a", "day": "2026-02-30"},
+                {"name": "a", "amount": "1e3"}, {"name": "a", "amount": 7}):
+        assert _outcome(compiled(columns), obj) == _outcome(_reference, columns, obj), obj

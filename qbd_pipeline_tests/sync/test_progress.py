@@ -27,15 +27,22 @@ def test_the_total_comes_from_the_first_page_and_lines_are_said_at_a_steady_rate
     said: list[str] = []
     clock = _Clock()
     progress = Progress(None, None, "customers", said.append, every_seconds=2.0, clock=clock)
-    progress.fetched_page("customers", 150, 850, 150)  # first page: 850 more to come
-    assert progress.total == 1000 and said == []  # not yet time to say anything
+    progress.fetched_page("customers", 150, 850, 150)  # first page (from the fetch's thread): 850 more to come
+    assert progress.total == 1000 and said == []  # the fetch only counts; the loader says
+    progress.tick()
+    assert said == []  # not yet time to say anything
     clock.now = 2.5
     progress.fetched_page("customers", 300, 700, 300)
-    assert said == ["customers: fetched 300 / 1,000 (30%)"]
+    progress.tick()  # the loader, waiting for pages
+    assert said == ["customers: fetched 300 / 1,000 (30%), loaded 0"]
     progress.expect("customers", 990)  # it brought fewer than announced: the total follows
     clock.now = 5.0
+    progress.fetched_page("customers", 990, 0, 990)
     progress.processed_some(500, failed=3)
-    assert said[-1] == "customers: processed 500 / 990 (50%), 3 failed"
+    assert said[-1] == "customers: fetched 990 / 990 (100%), loaded 500, 3 failed"
+    clock.now = 7.5
+    progress.processed_some(490)
+    assert said[-1] == "customers: processed 990 / 990 (100%), 3 failed"
 
 
 def test_a_slow_pull_shows_its_progress_in_its_sync_runs_row_while_it_runs(server, wms):
