@@ -13,6 +13,7 @@ QuickBooks' own status codes (`integrationCode`) say which rejection it is, neve
 import conductor
 
 STALE_REVISION = "3200"  # the revision number (edit sequence) is out of date
+NAME_IN_USE = "3100"  # a list object's name is taken (by another record of its name space)
 NOT_FOUND = frozenset({"500", "3120"})  # a query's required element / a modified object cannot be found
 EXPIRED_CURSOR = "INVALID_CURSOR"
 
@@ -47,6 +48,10 @@ class Rejected(QuickBooksError):
     @property
     def not_found(self) -> bool:
         return self.code in NOT_FOUND
+
+    @property
+    def name_in_use(self) -> bool:
+        return self.code == NAME_IN_USE
 
 
 class Transient(QuickBooksError):

@@ -239,8 +239,9 @@ def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after:
                 raw = endpoint.list(conductor_end_user_id=conductor_resource.end_user_id, **page_params).http_response
                 content = raw.content
             except conductor.APIError as exc:
-                stats.failures.append(f"{type(exc).__name__}: {exc}")
-                raise classify(exc) from exc
+                problem = classify(exc)  # the taxonomy's one line, not the SDK's whole error body
+                stats.failures.append(f"{type(exc).__name__} ({type(problem).__name__}): {problem}")
+                raise problem from exc
             body = json.loads(content)
             data = body.get("data") or []
             spool.put(content, data, sent)
@@ -257,30 +258,6 @@ def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after:
                           f"{stats.failures[-1]}") from problem
     stats.fetched = spool.count
     return stats
-
-
-def retrieve_many(conductor_resource: ConductorResource, qbd: QbdResource, ids: list[str],
-                  chunk: int = 50) -> list[dict]:
-    """The current version of the records `ids` of one object type, those QuickBooks has.
-
-    An `ids` query fails whole when one id is missing (a deleted record, or one of another item
-    type), so such a chunk is read again one record at a time.
-    """
-    client = conductor_resource.client()
-    endpoint = getattr(client.qbd, qbd.sdk_attr).with_raw_response
-    end_user = conductor_resource.end_user_id
-    found: list[dict] = []
-    for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
-        try:
-            found += endpoint.list(conductor_end_user_id=end_user, ids=part, limit=len(part)).json().get("data", [])
-        except conductor.InternalServerError:
-            for qbd_id in part:
-                try:
-                    found.append(endpoint.retrieve(qbd_id, conductor_end_user_id=end_user).json())
-                except (conductor.InternalServerError, conductor.NotFoundError):
-                    continue
-    return found
 
 
 _FEED_DAYS = 89  # the deleted-object feeds reach back 90 days; ask a little less, whatever the clocks say

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from pydantic import Field
 
 from ..conductor.resource import ConductorResource
+from ..quickbooks.checks import failed_pushes_check
 from ..reports import report_table
 from ..settings import COMPANY_TAG, company_key, quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
@@ -53,7 +54,7 @@ def finished_claimants(instance: dg.DagsterInstance, engine: sa.Engine) -> froze
 def _counts(stats: PushStats) -> dict:
     return {"fetched": stats.claimed, "inserted": stats.created, "updated": stats.updated,
             "deleted": stats.deleted, "skipped": stats.skipped, "failed": stats.failed + stats.retry_later,
-            "conflicts": stats.conflicts, "total": stats.claimed,
+            "conflicts": stats.conflicts, "total": stats.claimed, "api_requests": stats.requests,
             "processed": stats.pushed + stats.skipped + stats.failed + stats.retry_later}
 
 
@@ -91,8 +92,12 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
             context.log.info(f"planned {entry['action']} {entity.name} row {entry['row_id']}: {entry}")
         for error in stats.errors:
             context.log.error(f"{entity.name} row {error['row_id']}: {error['error']}")
+        if entity.direction == "both" and not config.dry_run:  # a refused change shows on its entity's asset
+            context.log_event(failed_pushes_check(entity, engine))
         summary = {k: getattr(stats, k) for k in ("pushed", "created", "updated", "deleted", "skipped", "failed",
                                                   "retry_later", "gave_up", "conflicts")}
+        summary["api_requests"] = stats.requests  # what QuickBooks was asked, reads ahead included
+        summary["requests_per_change"] = round(stats.requests / stats.claimed, 3) if stats.claimed else 0.0
         if stats.offline:
             raise dg.Failure(description=offline, allow_retries=False, metadata=summary)
         return dg.Output({**summary, "plan": stats.plan, "errors": stats.errors}, metadata={

@@ -20,9 +20,9 @@ from ..spec.mapping import MAPPINGS
 from ..sync.pull import PullResult, PullSettings, pull_entity
 from ..wms.resources import WmsDatabase
 from ..wms.schema import TABLES
+from .checks import after_failed_fetch
+from .keys import GROUP, asset_key
 from .partitions import first_partition_key, pull_partitions
-
-GROUP = "quickbooks"
 
 
 class PullConfig(dg.Config):
@@ -34,10 +34,6 @@ class PullConfig(dg.Config):
     max_restarts: int = Field(default=6, ge=0, description="Times a window is fetched again after a failed page.")
     refetch: bool = Field(default=False, description="Fetch the partitions' whole range again, also what the "
                                                      "high-water mark says was fetched (a repair).")
-
-
-def asset_key(entity: str) -> dg.AssetKey:
-    return dg.AssetKey(["qbd", entity])
 
 
 def pull_metadata(result: PullResult, row_count: int) -> dict:
@@ -83,6 +79,8 @@ def run_pull(context: dg.AssetExecutionContext, entity: Entity, conductor: Condu
                                   refetch=config.refetch),
             on_progress=context.log.info)
     except FetchFailed as exc:  # QuickBooks did not serve the window: the step fails, saying so
+        for evaluation in after_failed_fetch(entity, engine, str(exc)):
+            context.log_event(evaluation)  # the checks still say what the WMS holds, not "execution failed"
         raise dg.Failure(description=f"{entity.name}: QuickBooks did not serve the window: {exc}. The high-water "
                                      "mark did not move, so the next run fetches the window again.") from exc
     for failure in result.failures:

@@ -9,8 +9,9 @@ Two groups, one step each per entity:
 - reading QuickBooks too, run by the daily `qbd_audit` job or on demand from the asset's page:
   `row_counts_match` (one request per object type) and `stock_on_hand_matches` (every stock item).
 
-A fetch that failed is not a check finding: the materialization fails and says why, and these
-checks are then skipped, not failed.
+A fetch that failed is not a check finding: the materialization fails and says why, and the
+failed step evaluates the WMS checks itself (`after_failed_fetch`), so they say what the WMS holds
+instead of Dagster's "execution failed" for checks whose step never ran.
 """
 
 from collections.abc import Callable, Iterator
@@ -23,7 +24,7 @@ from ..settings import quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
 from ..sync import audit
 from ..wms.resources import WmsDatabase
-from .assets import asset_key
+from .keys import asset_key
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 
@@ -61,6 +62,32 @@ def check_result(entity: str, name: str, severity: dg.AssetCheckSeverity, findin
         metadata[label] = dg.MetadataValue.json(value) if isinstance(value, dict) else value
     return dg.AssetCheckResult(asset_key=asset_key(entity), check_name=name, passed=finding.passed,
                                severity=severity, description=finding.description, metadata=metadata)
+
+
+def after_failed_fetch(entity: Entity, engine, reason: str) -> list[dg.AssetCheckEvaluation]:
+    """The WMS checks of an entity whose fetch failed, evaluated on what the WMS holds, each saying
+    the fetch failed (their own step is skipped)."""
+    evaluations = []
+    with engine.connect() as connection:
+        for name, (applies, severity, _description, find) in WMS_CHECKS.items():
+            if not applies(entity.name):
+                continue
+            result = check_result(entity.name, name, severity, find(connection, entity.name))
+            evaluations.append(dg.AssetCheckEvaluation(
+                asset_key=result.asset_key, check_name=name, passed=result.passed, severity=severity,
+                description=f"{result.description} (evaluated on what the WMS holds: this run's fetch failed, "
+                            f"which is the materialization's failure, not a record error)",
+                metadata={**result.metadata, "fetch_failed": dg.MetadataValue.text(reason[:500])}))
+    return evaluations
+
+
+def failed_pushes_check(entity: Entity, engine) -> dg.AssetCheckEvaluation:
+    """`no_failed_pushes` as a push leaves it: logged by the push op, so a change QuickBooks refused
+    turns its entity's asset red even though the push-back run itself went on and succeeded."""
+    with engine.connect() as connection:
+        result = check_result(entity.name, "no_failed_pushes", ERROR, audit.failed_pushes(connection, entity.name))
+    return dg.AssetCheckEvaluation(asset_key=result.asset_key, check_name="no_failed_pushes", passed=result.passed,
+                                   severity=ERROR, description=result.description, metadata=result.metadata)
 
 
 def _selected(context: dg.AssetCheckExecutionContext, specs: list[dg.AssetCheckSpec]) -> list[str]:

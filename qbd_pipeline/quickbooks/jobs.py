@@ -15,8 +15,8 @@ from ..concurrency import ensure_company_pool
 from ..conductor.resource import ConductorResource
 from ..settings import COMPANY_TAG, company_key
 from ..sync.gates import gate
-from .assets import GROUP
 from .checks import audit_checks, wms_checks
+from .keys import GROUP
 from .partitions import first_partition_key, partition_of
 
 PULL_CRON_VAR = "QBD_PULL_CRON"

@@ -16,7 +16,7 @@ from ..spec.entities import ENTITIES, Entity
 from ..sync.gates import gate
 from ..sync.pull import PullSettings, pull_entity
 from ..wms.resources import WmsDatabase
-from .assets import asset_key
+from .keys import asset_key
 
 JOB_NAME = "qbd_reconcile"
 

@@ -5,7 +5,6 @@ from typing import Literal
 
 import sqlalchemy as sa
 
-from ..conductor.fetch import retrieve_many
 from ..conductor.resource import ConductorResource
 from ..spec.entities import ENTITIES_BY_NAME, resources_of
 from ..wms.schema import utcnow, wms_changes
@@ -38,9 +37,9 @@ def resolve_failed(engine: sa.Engine, *, action: Action, entity: str | None, cha
                                  .with_for_update()).scalars().all()
         if not ids:
             return []
-        values = {"last_error": sa.func.substr(sa.literal(note) + sa.func.coalesce(wms_changes.c.last_error, "-"),
-                                               1, 4000),
-                  "run_id": run_id, "claimed_by": None, "claimed_at": None}
+        said = sa.func.substr(sa.literal(note) + sa.func.coalesce(wms_changes.c.last_error, "-"), 1, 4000)
+        values = {"last_error": said, "operator_note": said, "run_id": run_id, "claimed_by": None,
+                  "claimed_at": None}
         if action == "retry":
             values.update(status="pending", attempts=0, next_attempt_at=now, handled_at=None)
         else:
@@ -69,7 +68,7 @@ def restore_dismissed(conductor: ConductorResource, engine: sa.Engine, change_id
         for qbd in resources_of(entity):
             mine = {r["qbd_id"]: r["id"] for r in rows if r.get("item_type") in (None, qbd.item_type)}
             read_at = utcnow()
-            for record in retrieve_many(conductor, qbd, list(mine)) if mine else []:
+            for record in context.quickbooks.retrieve_many(qbd, list(mine)) if mine else []:
                 write_back(context, qbd, record, mine[record["id"]], newest_change=None, read_at=read_at,
                            sent_lines=None)
                 restored += 1

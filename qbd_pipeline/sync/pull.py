@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..conductor.fetch import FetchStats, Spool, fetch_deleted, fetch_window, in_background, retrieve_many
+from ..conductor.client import QuickBooks
+from ..conductor.fetch import FetchStats, Spool, fetch_deleted, fetch_window, in_background
 from ..conductor.resource import ConductorResource
 from ..spec.entities import Entity, QbdResource, resources_of
 from ..spec.mapping import MAPPINGS
@@ -92,8 +93,10 @@ def pull_entity(conductor: ConductorResource, engine: sa.Engine, entity: Entity,
         with ledger.heartbeat(engine, run_id, [row_id]):
             _pull(conductor, engine, entity, run_id, result, settings, reconcile, progress)
     except BaseException as exc:
-        status, error = ledger.ending_of(exc)
-        ledger.close_run(engine, row_id, status, error, **_counts(result))
+        status, error = ledger.ending_of(exc)  # the live counts stand: what was fetched and loaded before it stopped
+        ledger.close_run(engine, row_id, status, error, **{
+            **_counts(result), "fetched": max(result.fetched, progress.fetched), "processed": progress.processed,
+            "total": progress.total})
         raise
     result.seconds = time.monotonic() - began
     ledger.close_run(engine, row_id, result.status, processed=progress.processed, total=progress.total,
@@ -142,7 +145,8 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
             result.fetched += stats.fetched
             result.failures += stats.failures
         progress.say(f"{qbd.path}: {stats.fetched} fetched in {stats.requests} request(s)")
-    touched_items |= _retry_failed(conductor, engine, entity, run_id, result, seen, progress)
+    by_id = QuickBooks(conductor)  # reads by id (failed records, stock figures), counted
+    touched_items |= _retry_failed(by_id, engine, entity, run_id, result, seen, progress)
     if reconcile:
         _mark_unlisted(engine, entity, run_id, listing_started, result)
     else:
@@ -156,7 +160,8 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
     if result.deleted_ids:
         progress.say(f"{entity.name}: {result.deleted} record(s) deleted in QuickBooks marked in the WMS")
         touched_items |= _items_on_lines(engine, entity, result.deleted_ids)  # their stock figures moved
-    result.stock_refreshed = refresh_stock(conductor, engine, touched_items)
+    result.stock_refreshed = refresh_stock(by_id, engine, touched_items)
+    result.requests += by_id.requests
     with engine.begin() as connection:
         if reconcile:
             mark_reconciled(connection, entity.name, listing_started)
@@ -164,7 +169,7 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
             result.mark = save_mark(connection, entity.name, window, run_id)
 
 
-def _retry_failed(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_id: str,
+def _retry_failed(quickbooks: QuickBooks, engine: sa.Engine, entity: Entity, run_id: str,
                   result: PullResult, seen: set[str], progress: Progress) -> set[str]:
     """Records an earlier pull could not take are read again by id (their window has moved on) and
     loaded; those QuickBooks no longer has are closed (its deleted feed tells the WMS). Returns the
@@ -179,8 +184,7 @@ def _retry_failed(conductor: ConductorResource, engine: sa.Engine, entity: Entit
         ids = [i for i, kind in waiting.items() if i not in found and kind in (qbd.object_type, None)]
         if not ids:
             continue
-        records = retrieve_many(conductor, qbd, ids)
-        result.requests += 1
+        records = quickbooks.retrieve_many(qbd, ids)
         if not records:
             continue
         ids = {r["id"] for r in records}

@@ -8,8 +8,7 @@ items their lines name are read again by id and only those QuickBooks-owned colu
 
 import sqlalchemy as sa
 
-from ..conductor.fetch import retrieve_many
-from ..conductor.resource import ConductorResource
+from ..conductor.client import QuickBooks
 from ..spec.entities import RESOURCES, RESOURCES_BY_PATH
 from ..spec.mapping import ITEMS
 from ..wms.schema import TABLES
@@ -28,8 +27,9 @@ def item_ids_in(records: list[dict]) -> set[str]:
     return found
 
 
-def refresh_stock(conductor: ConductorResource, engine: sa.Engine, item_ids: set[str]) -> int:
-    """Re-read the stock items among `item_ids` and update their stock columns; returns rows updated."""
+def refresh_stock(quickbooks: QuickBooks, engine: sa.Engine, item_ids: set[str]) -> int:
+    """Re-read the stock items among `item_ids` (one `ids` listing per item type) and update their
+    stock columns; returns rows updated."""
     if not item_ids:
         return 0
     items = TABLES["items"][0]
@@ -42,7 +42,7 @@ def refresh_stock(conductor: ConductorResource, engine: sa.Engine, item_ids: set
     columns = tuple(c for c in ITEMS.columns if c.name in STOCK_COLUMNS)
     updates = []
     for path, ids in by_path.items():
-        for record in retrieve_many(conductor, RESOURCES_BY_PATH[path], ids):
+        for record in quickbooks.retrieve_many(RESOURCES_BY_PATH[path], ids):
             updates.append({"b_qbd_id": record["id"], **map_columns(columns, record)})
     if not updates:
         return 0

@@ -176,6 +176,8 @@ wms_changes = sa.Table(
     sa.Column("claimed_at", UtcDateTime()),  # the claim is a lease: the live run renews it
     sa.Column("run_id", sa.String(64)),
     sa.Column("handled_at", UtcDateTime()),
+    # Who retried or dismissed a failed change, when and why: kept whatever later attempts write.
+    sa.Column("operator_note", sa.Text),
     sa.Index("ix_wms_changes_pending", "status", "entity", "next_attempt_at"),
     sa.Index("ix_wms_changes_row", "entity", "row_id"),
     sa.Index("ix_wms_changes_record", "entity", "qbd_id"),

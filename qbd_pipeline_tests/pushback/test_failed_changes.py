@@ -39,6 +39,20 @@ def test_a_failed_create_retried_by_an_operator_reaches_quickbooks(server, wms):
     assert row(wms, "vendors", name="Second Chance Supply")["qbd_id"]
 
 
+
+def test_who_retried_a_change_and_why_stays_when_it_fails_again(server, wms):
+    loaded(server, wms)
+    sql(wms, "INSERT INTO vendors (name, is_active) VALUES ('Third Time Supply', true)")
+    control(server, "POST", "faults", kind="server_error", count=100, path_contains="/vendors")
+    push(server, wms, **ONE_TRY)
+    assert _resolve(server, wms, action="retry", by="ops-ben", reason="trying once more").success
+    push(server, wms, **ONE_TRY)  # QuickBooks still answers 500
+    control(server, "DELETE", "faults")
+    [failed] = changes(wms)
+    assert failed["status"] == "failed" and "ops-ben" not in failed["last_error"]  # the newest failure
+    assert failed["operator_note"].startswith("retried by ops-ben at ") and "trying once more" in failed["operator_note"]
+
+
 def test_a_dismissed_edit_is_never_pushed_and_its_record_gets_quickbooks_version_back(server, wms):
     loaded(server, wms)
     vendor = sdk_client(server).qbd.vendors.list(limit=1, **EU).data[0]

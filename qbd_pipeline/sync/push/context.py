@@ -38,6 +38,7 @@ class PushStats:
     conflicts: int = 0
     offline: bool = False
     claimed: int = 0
+    requests: int = 0  # QuickBooks requests the push made
     plan: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
 
@@ -79,6 +80,7 @@ class PushContext:
         self.header, self.lines_table = TABLES[entity.name]
         self.settings = settings
         self.stats = PushStats()
+        self._touched_items: set[str] = set()  # stock items whose figures the pushes moved
 
     def read(self, row_id: int) -> Read:
         with self.engine.connect() as connection:
@@ -103,7 +105,12 @@ class PushContext:
 
     def after_transaction(self, record: dict, wms_lines: list[dict] | None = None) -> None:
         """Posting an adjustment or an order moves stock figures that only QuickBooks computes: for the
-        items on its lines now, and on lines it had before (a removed line, a changed item)."""
+        items on its lines now, and on lines it had before (a removed line, a changed item). They are
+        read again once, for every push of the run (`refresh_touched`)."""
         if self.lines_table is not None:
             before = {ln.get("item_qbd_id") for ln in wms_lines or [] if ln.get("item_qbd_id")}
-            refresh_stock(self.conductor, self.engine, item_ids_in([record]) | before)
+            self._touched_items |= item_ids_in([record]) | before
+
+    def refresh_touched(self) -> int:
+        items, self._touched_items = self._touched_items, set()
+        return refresh_stock(self.quickbooks, self.engine, items)

@@ -32,18 +32,26 @@ def create(ctx: PushContext, row: dict, lines: list[dict], qbd: QbdResource, cha
         ctx.plan(row["id"], None, "create", body=body)
         return PLANNED
     since = min(c.changed_at for c in changes)
-    earlier_attempt = external_id is None or row.get("external_id") == external_id
+    # A transaction carries its identity from its first attempt on (written ahead, it survives crashes);
+    # one that no attempt has sent cannot exist yet, so only one that may have been sent is looked up.
+    earlier_attempt = external_id is not None and row.get("external_id") == external_id
     if external_id and not earlier_attempt:
-        with ctx.engine.begin() as connection, sync_writer(connection):  # the identity survives retries
+        with ctx.engine.begin() as connection, sync_writer(connection):
             connection.execute(ctx.header.update().where(ctx.header.c.id == row["id"]).values(
                 external_id=external_id))
-    # A transaction no attempt has sent cannot exist yet; a list object's name may be taken already.
     record = find_existing(ctx.quickbooks, qbd, row, body, since) if earlier_attempt else None
     if record is not None:
         return adopt(ctx, row, lines, qbd, record, changes, newest_change)
     sent_at = utcnow()
     try:
         record = ctx.quickbooks.create(qbd, body)
+    except Rejected as exc:
+        # A list object's name is unique: QuickBooks refusing it as taken is how an earlier attempt (whose
+        # answer was lost, or whose run crashed) or a person's record of that name shows itself.
+        record = find_existing(ctx.quickbooks, qbd, row, body, since) if exc.name_in_use else None
+        if record is None:
+            raise
+        return adopt(ctx, row, lines, qbd, record, changes, newest_change)
     except Transient:
         record = find_existing(ctx.quickbooks, qbd, row, body, since)  # did it commit before the answer was lost?
         if record is None:

@@ -36,7 +36,9 @@ class Pusher(PushContext):
             progress.expect("claimed", len(pending))
         done = 0
         try:
-            for row_id, changes in pending:
+            if not self.settings.dry_run:
+                self._read_ahead(grouped)
+            for row_id, changes in pending if not self.stats.offline else ():
                 failed_before = self.stats.failed + self.stats.retry_later
                 self._push_one(row_id, changes)
                 done += 1
@@ -44,14 +46,37 @@ class Pusher(PushContext):
                     progress.processed_some(1, self.stats.failed + self.stats.retry_later - failed_before)
                 if self.stats.offline:
                     break
+            if not self.stats.offline:
+                self.refresh_touched()
         except BaseException:  # terminated (or an unexpected crash): hand the rest back at once
             for _row, rest in pending[done:]:
                 self._finish(rest, "release", "the push-back run stopped while these changes were waiting or being "
                                               "sent; the next run merges them again")
             raise
+        finally:
+            self.stats.requests = self.quickbooks.requests
         for _row, rest in pending[done:]:
             self._finish(rest, "release", "QuickBooks Desktop was offline; left pending for a later run")
         return self.stats
+
+    def _read_ahead(self, grouped: dict[int, list]) -> None:
+        """The records these changes edit, deactivate or restore, read in one listing per object type
+        (a record the WMS made has no QuickBooks version yet; a deleted row's type may be unknown)."""
+        with self.engine.connect() as connection:
+            rows = {r.id: r._asdict() for r in connection.execute(sa.select(self.header).where(
+                self.header.c.id.in_(list(grouped)), self.header.c.qbd_id.is_not(None)))}
+        by_resource: dict[str, list[str]] = {}
+        for row in rows.values():
+            if row.get("qbd_deleted_at") is not None:
+                continue
+            by_resource.setdefault(self._resource_for(row).path, []).append(row["qbd_id"])
+        try:
+            for qbd in resources_of(self.entity.name):
+                self.quickbooks.read_ahead(qbd, by_resource.get(qbd.path, []))
+        except Offline:
+            self.stats.offline = True  # nothing is sent: every change stays pending
+        except (Transient, Rejected) as exc:  # each push reads its own record instead
+            log.warning("%s: reading ahead failed (%s); each record is read on its own", self.entity.name, exc)
 
     def _push_one(self, row_id: int, changes: list) -> None:
         release = self.settings.dry_run
@@ -111,11 +136,6 @@ class Pusher(PushContext):
                            "from QuickBooks to the WMS only and were restored from QuickBooks")
         return outcome
 
-    def _resource_for(self, row: dict) -> QbdResource:
-        options = resources_of(self.entity.name)
-        if self.mapping.has_item_type:
-            return next(r for r in options if r.item_type == row["item_type"])
-        return options[0]
 
     def _resolve_references(self, row: dict, lines: list[dict]) -> None:
         """A WMS row may name a record the WMS created in this same run: find its new QuickBooks id."""

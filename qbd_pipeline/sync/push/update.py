@@ -23,6 +23,8 @@ def update(ctx: PushContext, row: dict, lines: list[dict], qbd: QbdResource, cha
     entity, mapping = ctx.entity, ctx.mapping
     for _attempt in range(ctx.settings.max_revision_retries + 1):
         read_at = utcnow()
+        # The first read is served by the run's read-ahead (see `Pusher`); after a stale revision
+        # (3200) or an unanswered request, QuickBooks' version is read again.
         record = ctx.quickbooks.retrieve(qbd, row["qbd_id"])
         if record is None:
             return remove.gone(ctx, row)
