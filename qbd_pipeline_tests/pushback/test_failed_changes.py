@@ -50,7 +50,8 @@ def test_who_retried_a_change_and_why_stays_when_it_fails_again(server, wms):
     control(server, "DELETE", "faults")
     [failed] = changes(wms)
     assert failed["status"] == "failed" and "ops-ben" not in failed["last_error"]  # the newest failure
-    assert failed["operator_note"].startswith("retried by ops-ben at ") and "trying once more" in failed["operator_note"]
+    assert failed["operator_note"].startswith("retried by ops-ben at ")
+    assert "trying once more" in failed["operator_note"]
 
 
 def test_a_dismissed_edit_is_never_pushed_and_its_record_gets_quickbooks_version_back(server, wms):
