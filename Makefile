@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+SCREENSHOTS_STAMP := $(VENV)/.screenshots-stamp
 
-.PHONY: install lock test lint demo dev emulator clean clean-data
+.PHONY: install lock test lint demo dev emulator screenshots clean clean-data
 
 # Every package comes at the version pinned in constraints.txt (the build tools too, hence no build
 # isolation), so a fresh machine gets exactly what CI tested.
@@ -22,14 +23,14 @@ lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --upgrade pip setuptools wheel
-	.lock-venv/bin/python -m pip install --quiet '.[test]'
+	.lock-venv/bin/python -m pip install --quiet '.[test,screenshots]'
 	{ sed -n '1,2p' constraints.txt; .lock-venv/bin/python -m pip freeze --all --exclude-editable \
 		| grep -v -i '^qbd-pipeline'; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 	rm -rf .lock-venv build
 
 lint: install
-	$(BIN)/ruff check qbd_pipeline qbd_pipeline_tests benchmarks
+	$(BIN)/ruff check qbd_pipeline qbd_pipeline_tests benchmarks tools
 
 test: install lint
 	$(BIN)/python -m pytest
@@ -42,6 +43,17 @@ dev: install
 
 emulator: install
 	$(BIN)/python -m qbd_pipeline.emulator
+
+# The README's pictures of the Dagster UI (docs/images/), taken by tools/screenshots.py in headless Chromium
+# (the system's: `apt-get install chromium` on Debian; CHROMIUM=/path/to/it otherwise). The `screenshots`
+# extra (playwright) is pinned in constraints.txt like everything else; `make test` does not need it.
+# SCREENSHOTS_ARGS passes flags, e.g. SCREENSHOTS_ARGS='--dagster-port 3400 --keep-data'.
+$(SCREENSHOTS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt --no-build-isolation -e '.[test,screenshots]'
+	touch $(SCREENSHOTS_STAMP)
+
+screenshots: $(SCREENSHOTS_STAMP)
+	$(BIN)/python tools/screenshots.py $(SCREENSHOTS_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
