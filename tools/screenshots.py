@@ -437,7 +437,7 @@ def take(browser: Browser, dagster: Dagster, emulator: Emulator, data: Path, fir
     if dagster.wait(refetch, ("STARTED", "SUCCESS", "FAILURE", "CANCELED"), timeout=120) != "STARTED":
         raise RuntimeError(f"run {refetch} ended before it could be watched")
     browser.go(f"/runs/{refetch}")
-    browser.wait_text(r"customers: fetched [\d,]+ / [\d,]+ \(\d+%\)", count=5)
+    browser.wait_text(r"customers: (?:fetched|processed) [\d,]+ / [\d,]+ \(\d+%\)", count=5)
     live = one(data, "SELECT status, fetched, processed, total FROM sync_runs WHERE run_id = ? "
                      "AND entity = 'customers'", refetch)
     say(f"sync_runs while fetching: status, fetched, processed, total = {live}")

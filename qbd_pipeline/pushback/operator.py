@@ -6,7 +6,9 @@ import dagster as dg
 from pydantic import Field
 
 from ..conductor.resource import ConductorResource
+from ..quickbooks.checks import failed_pushes_check
 from ..settings import quickbooks_pool
+from ..spec.entities import ENTITIES
 from ..sync.failed_changes import resolve_failed, restore_dismissed
 from ..wms.resources import WmsDatabase
 
@@ -40,6 +42,9 @@ def _resolve(context: dg.OpExecutionContext, config: FailedChangesConfig, wms: W
     restored = restore_dismissed(conductor, wms.engine(), ids, context.run_id) if config.action == "dismiss" else 0
     if restored:
         context.log.info(f"{restored} record(s) got QuickBooks' version back")
+    for entity in ENTITIES:  # the entities' assets show what is left failed
+        if entity.direction == "both" and (not config.entity or config.entity == entity.name):
+            context.log_event(failed_pushes_check(entity, wms.engine()))
     return dg.Output(ids, metadata={"changes": len(ids), "restored": restored, "action": config.action,
                                     "by": config.by,
                                     "reason": config.reason, "ids": dg.MetadataValue.json(ids[:500])})
