@@ -78,3 +78,19 @@ def test_nobody_changes_failed_changes_without_saying_who_and_why(server, wms):
     assert not result.success
     failure = result.failure_data_for_node("resolve_failed_changes")
     assert "both `by` and `reason` are required" in failure.error.message
+
+
+def test_a_dismissal_shows_on_the_entitys_asset_check(server, wms):
+    loaded(server, wms)
+    sql(wms, "INSERT INTO vendors (name, is_active) VALUES ('Never Reached Supply', true)")
+    control(server, "POST", "faults", kind="server_error", count=100, path_contains="/vendors")
+    instance = dg.DagsterInstance.ephemeral()
+    push(server, wms, instance=instance, **ONE_TRY)
+    control(server, "DELETE", "faults")
+    key = dg.AssetCheckKey(dg.AssetKey(["qbd", "vendors"]), "no_failed_pushes")
+    assert instance.event_log_storage.get_asset_check_execution_history(key, limit=1)[0].status.value == "FAILED"
+    assert wms_failed_changes.execute_in_process(
+        run_config={"ops": {"resolve_failed_changes": {"config": {
+            "action": "dismiss", "by": "ops-cy", "reason": "a duplicate of an existing vendor"}}}},
+        resources=resources(server, wms), instance=instance).success
+    assert instance.event_log_storage.get_asset_check_execution_history(key, limit=1)[0].status.value == "SUCCEEDED"
