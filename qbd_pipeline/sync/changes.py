@@ -5,6 +5,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 
 from ..wms.schema import wms_changes
+from .bulk import any_of
 
 
 def open_changes(connection: sa.Connection, entity: str, qbd_ids: list[str]) -> dict[str, list]:
@@ -14,7 +15,7 @@ def open_changes(connection: sa.Connection, entity: str, qbd_ids: list[str]) -> 
     grouped: dict[str, list] = defaultdict(list)
     for change in connection.execute(sa.select(wms_changes).where(
             wms_changes.c.entity == entity, wms_changes.c.status == "pending",
-            wms_changes.c.qbd_id.in_(qbd_ids)).order_by(wms_changes.c.id)):
+            any_of(connection, wms_changes.c.qbd_id, qbd_ids)).order_by(wms_changes.c.id)):
         grouped[change.qbd_id].append(change)
     return grouped
 
@@ -25,7 +26,7 @@ def deleted_in_wms(connection: sa.Connection, entity: str, qbd_ids: list[str]) -
         return set()
     return set(connection.execute(sa.select(wms_changes.c.qbd_id).distinct().where(
         wms_changes.c.entity == entity, wms_changes.c.operation == "delete",
-        wms_changes.c.qbd_id.in_(qbd_ids))).scalars())
+        any_of(connection, wms_changes.c.qbd_id, qbd_ids))).scalars())
 
 
 def changed_fields(changes: list) -> set[str]:
@@ -68,9 +69,10 @@ def lock_record(connection: sa.Connection, header: sa.Table, lines: sa.Table | N
     if connection.dialect.name != "postgresql":
         connection.exec_driver_sql("UPDATE sync_context SET sync_writer = sync_writer WHERE id = 1")
         return
-    where = header.c.id.in_(row_ids) if row_ids is not None else header.c.qbd_id.in_(qbd_ids or [])
+    where = (any_of(connection, header.c.id, row_ids) if row_ids is not None
+             else any_of(connection, header.c.qbd_id, qbd_ids or []))
     ids = connection.execute(
         sa.select(header.c.id).where(where).order_by(header.c.id).with_for_update()).scalars().all()
     if lines is not None and ids:
-        connection.execute(sa.select(lines.c.id).where(lines.c.header_id.in_(ids)).order_by(lines.c.id)
+        connection.execute(sa.select(lines.c.id).where(any_of(connection, lines.c.header_id, ids)).order_by(lines.c.id)
                            .with_for_update())

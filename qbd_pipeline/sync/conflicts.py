@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..wms.schema import sync_conflicts
+from .bulk import any_of
 from .merge import Decision, PriorDecision, value_key
 
 
@@ -18,7 +19,8 @@ def prior_decisions(connection: sa.Connection, entity: str, qbd_ids: list[str]) 
     for row in connection.execute(sa.select(
             sync_conflicts.c.qbd_id, sync_conflicts.c.field, sync_conflicts.c.wms_value,
             sync_conflicts.c.qbd_value, sync_conflicts.c.winner).where(
-            sync_conflicts.c.entity == entity, sync_conflicts.c.qbd_id.in_(qbd_ids)).order_by(sync_conflicts.c.id)):
+            sync_conflicts.c.entity == entity, any_of(connection, sync_conflicts.c.qbd_id, qbd_ids))
+            .order_by(sync_conflicts.c.id)):
         found[row.qbd_id][row.field] = PriorDecision(row.wms_value, row.qbd_value, row.winner)
     return found
 

@@ -16,7 +16,7 @@ from ..spec.entities import ENTITIES_BY_NAME, QbdResource, resources_of
 from ..spec.mapping import EntityMapping
 from ..wms.schema import TABLES, sync_errors, utcnow
 from ..wms.triggers import sync_writer
-from .bulk import insert_rows, set_line_ids, upsert_rows
+from .bulk import any_of, insert_rows, set_line_ids, upsert_rows
 from .changes import changed_fields, deleted_in_wms, link_changes, lock_record, open_changes
 from .conflicts import conflict_rows, prior_decisions
 from .conflicts import record as record_conflicts
@@ -90,7 +90,7 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
     existing = {
         r.qbd_id: r for r in connection.execute(
             sa.select(header.c.qbd_id, header.c.qbd_revision_number, header.c.qbd_read_at, header.c.qbd_deleted_at)
-            .where(header.c.qbd_id.in_(list(mapped))))
+            .where(any_of(connection, header.c.qbd_id, mapped)))
     }
     one_way = ENTITIES_BY_NAME[mapping.entity].direction == "qbd_to_wms"
     # A row deleted in the WMS is never brought back, unless a WMS row holds the record again (re-created
@@ -143,7 +143,8 @@ def link_unsynced(connection: sa.Connection, mapping: EntityMapping, header: sa.
         return
     resource = resources_of(mapping.entity)[0]
     key = "external_id" if resource.kind == "transaction" else ("full_name" if resource.full_names else "name")
-    known = set(connection.execute(sa.select(header.c.qbd_id).where(header.c.qbd_id.in_(list(mapped)))).scalars())
+    known = set(connection.execute(sa.select(header.c.qbd_id).where(any_of(connection, header.c.qbd_id, mapped)))
+                .scalars())
     wanted = {}
     for qbd_id, (row, _lines) in mapped.items():
         if qbd_id not in known and row.get(key):
@@ -242,13 +243,14 @@ def _write(connection: sa.Connection, header: sa.Table, lines_table: sa.Table | 
     upsert_rows(connection, header, changed)
     if lines_table is None:
         return set()
-    ids = dict(connection.execute(
-        sa.select(header.c.qbd_id, header.c.id).where(header.c.qbd_id.in_([r["qbd_id"] for r in changed]))).all())
+    ids = dict(connection.execute(sa.select(header.c.qbd_id, header.c.id).where(
+        any_of(connection, header.c.qbd_id, [r["qbd_id"] for r in changed]))).all())
     replaced = set()
     if "item_qbd_id" in lines_table.c:
         replaced = set(connection.execute(sa.select(lines_table.c.item_qbd_id).distinct().where(
-            lines_table.c.header_id.in_(list(ids.values())), lines_table.c.item_qbd_id.is_not(None))).scalars())
-    connection.execute(lines_table.delete().where(lines_table.c.header_id.in_(list(ids.values()))))
+            any_of(connection, lines_table.c.header_id, ids.values()), lines_table.c.item_qbd_id.is_not(None)))
+            .scalars())
+    connection.execute(lines_table.delete().where(any_of(connection, lines_table.c.header_id, ids.values())))
     new_lines = []
     for row in changed:
         if row["qbd_id"] not in ids:
@@ -275,7 +277,8 @@ def record_errors(connection: sa.Connection, run_id: str, entity: str, errors: I
 def resolve_errors(connection: sa.Connection, entity: str, qbd_ids: list[str], now) -> None:
     if qbd_ids:
         connection.execute(sync_errors.update().where(
-            sync_errors.c.entity == entity, sync_errors.c.resolved_at.is_(None), sync_errors.c.qbd_id.in_(qbd_ids))
+            sync_errors.c.entity == entity, sync_errors.c.resolved_at.is_(None),
+            any_of(connection, sync_errors.c.qbd_id, qbd_ids))
             .values(resolved_at=now))
 
 

@@ -82,7 +82,7 @@ def _view_fields(mapping: EntityMapping) -> tuple[tuple[str, ...], tuple[str, ..
     """The header and line fields of a record's view, worked out once per mapping (by identity)."""
     known = _VIEW_FIELDS.get(id(mapping))
     if known is None or known[0] is not mapping:
-        header = tuple(f for f in syncable_fields(mapping) if f != LINES)
+        header = tuple(sorted(f for f in syncable_fields(mapping) if f != LINES))
         known = _VIEW_FIELDS[id(mapping)] = (mapping, header, tuple(line_fields(mapping)))
     return known[1], known[2]
 

@@ -112,7 +112,9 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
     listing_started = utcnow()
     touched_items: set[str] = set()
     fetched_before = 0
-    seen: set[str] = set()
+    with engine.connect() as connection:  # records earlier pulls could not take: read again unless listed now
+        waiting = open_error_ids(connection, entity.name)
+    seen: set[str] = set()  # of those, the ones this window brought (memory stays flat: not every id)
     for qbd in resources_of(entity.name):
         # The fetch runs in its own thread while this one writes what it has brought so far.
         with Spool(on_wait=progress.tick) as spool:
@@ -126,7 +128,7 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
             with in_background(spool, fetch) as fetching:
                 for batch, read_times in spool.batches(settings.batch_size):
                     ids = {r["id"] for r in batch if isinstance(r, dict) and isinstance(r.get("id"), str)}
-                    seen |= ids
+                    seen.update(i for i in ids if i in waiting)
                     with engine.begin() as connection:
                         batch_stats = load_batch(connection, mapping, qbd, batch, run_id=run_id, read_at=read_times)
                         record_errors(connection, run_id, entity.name, batch_stats.errors,
@@ -146,7 +148,8 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
             result.failures += stats.failures
         progress.say(f"{qbd.path}: {stats.fetched} fetched in {stats.requests} request(s)")
     by_id = QuickBooks(conductor)  # reads by id (failed records, stock figures), counted
-    touched_items |= _retry_failed(by_id, engine, entity, run_id, result, seen, progress)
+    touched_items |= _retry_failed(by_id, engine, entity, run_id, result,
+                                   {i: t for i, t in waiting.items() if i not in seen}, progress)
     if reconcile:
         _mark_unlisted(engine, entity, run_id, listing_started, result)
     else:
@@ -170,12 +173,10 @@ def _pull(conductor: ConductorResource, engine: sa.Engine, entity: Entity, run_i
 
 
 def _retry_failed(quickbooks: QuickBooks, engine: sa.Engine, entity: Entity, run_id: str,
-                  result: PullResult, seen: set[str], progress: Progress) -> set[str]:
+                  result: PullResult, waiting: dict[str, str | None], progress: Progress) -> set[str]:
     """Records an earlier pull could not take are read again by id (their window has moved on) and
     loaded; those QuickBooks no longer has are closed (its deleted feed tells the WMS). Returns the
     items on the lines of the transactions loaded."""
-    with engine.connect() as connection:
-        waiting = {i: t for i, t in open_error_ids(connection, entity.name).items() if i not in seen}
     if not waiting:
         return set()
     mapping, touched, found = MAPPINGS[entity.name], set(), set()

@@ -7,14 +7,17 @@ import sqlalchemy as sa
 
 from ..spec.mapping import EntityMapping
 from ..wms.schema import sync_snapshots
-from .bulk import upsert
+from .bulk import any_of, upsert
 from .merge import apply_intent, comparable
+
+# Views are built with their keys in a fixed order (see `merge.comparable`), so no sorting is needed.
+_encode = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode
 
 
 def upsert_snapshots(connection: sa.Connection, entity: str, mapping: EntityMapping,
                      records: list[tuple[dict, list[dict]]], now: datetime) -> None:
     rows = [{"entity": entity, "qbd_id": row["qbd_id"], "qbd_revision_number": row.get("qbd_revision_number"),
-             "data": json.dumps(comparable(mapping, row, lines), sort_keys=True), "updated_at": now, "sent": None}
+             "data": _encode(comparable(mapping, row, lines)), "updated_at": now, "sent": None}
             for row, lines in records]
     upsert(connection, sync_snapshots, rows, keys=("entity", "qbd_id"))
 
@@ -26,7 +29,7 @@ def write_snapshot(connection: sa.Connection, entity: str, mapping: EntityMappin
 
 def read_snapshots(connection: sa.Connection, entity: str, qbd_ids: list[str]) -> dict[str, dict]:
     rows = connection.execute(sa.select(sync_snapshots.c.qbd_id, sync_snapshots.c.data).where(
-        sync_snapshots.c.entity == entity, sync_snapshots.c.qbd_id.in_(qbd_ids))).all()
+        sync_snapshots.c.entity == entity, any_of(connection, sync_snapshots.c.qbd_id, qbd_ids))).all()
     return {qbd_id: json.loads(data) for qbd_id, data in rows}
 
 
@@ -34,7 +37,7 @@ def read_agreed(connection: sa.Connection, entity: str, qbd_views: dict[str, dic
     """The agreed versions of records, each counting a push whose answer was never stored (see
     `merge.apply_intent`); `qbd_views` are QuickBooks' current views of the records."""
     rows = connection.execute(sa.select(sync_snapshots.c.qbd_id, sync_snapshots.c.data, sync_snapshots.c.sent).where(
-        sync_snapshots.c.entity == entity, sync_snapshots.c.qbd_id.in_(list(qbd_views)))).all()
+        sync_snapshots.c.entity == entity, any_of(connection, sync_snapshots.c.qbd_id, qbd_views))).all()
     return {qbd_id: apply_intent(json.loads(data), json.loads(sent) if sent else None, qbd_views[qbd_id])
             for qbd_id, data, sent in rows}
 
@@ -50,5 +53,6 @@ def sent_lines_pending(connection: sa.Connection, entity: str, qbd_ids: list[str
     """Records whose last push sent lines and stored no answer: their unlinked WMS lines may exist in
     QuickBooks already."""
     rows = connection.execute(sa.select(sync_snapshots.c.qbd_id, sync_snapshots.c.sent).where(
-        sync_snapshots.c.entity == entity, sync_snapshots.c.qbd_id.in_(qbd_ids), sync_snapshots.c.sent.is_not(None)))
+        sync_snapshots.c.entity == entity, any_of(connection, sync_snapshots.c.qbd_id, qbd_ids),
+        sync_snapshots.c.sent.is_not(None)))
     return {qbd_id for qbd_id, sent in rows if json.loads(sent).get("lines") is not None}
