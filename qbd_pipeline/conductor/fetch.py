@@ -13,6 +13,7 @@ the sync's clock), which orders versions in the loader.
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from collections import deque
@@ -50,44 +51,49 @@ class FetchStats:
 class Spool:
     """The pages of one listing, in order, from the fetch (one thread) to the loader (another).
 
-    A page waits parsed in memory while fewer than `memory_records` records do; beyond that it
-    waits on local disk as the bytes QuickBooks sent, and is parsed again when its turn comes. So
-    the fetch never waits for the loader and memory stays flat, however large the window.
+    A page is kept as the bytes QuickBooks sent, in a file on local disk (the operating system's
+    cache keeps recent pages in memory), and parsed once, by the loader, when its turn comes. So the
+    fetch never waits for the loader, parses next to nothing, and memory stays flat however large
+    the window.
 
     A restart of the window (`reset`) keeps the pages already fetched: they are real versions of
-    real records, and loading one twice changes nothing. `count` is the current attempt's records.
+    real records, and loading one twice changes nothing. `count` is what the last attempt brought,
+    as the loader counted it.
     """
 
-    def __init__(self, memory_records: int = 3000, on_wait: Callable[[], None] | None = None) -> None:
+    def __init__(self, on_wait: Callable[[], None] | None = None) -> None:
         self._on_wait = on_wait
         self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 (closed by close())
         self._end = 0
-        self._pages: deque = deque()  # (records or None, offset, length, read_at)
-        self._in_memory = 0
-        self._memory_records = memory_records
+        self._pages: deque = deque()  # (offset, length, read_at, attempt) or (records, read_at, attempt)
         self._ready = threading.Condition()
         self._done = False
         self._error: BaseException | None = None
+        self._attempt = 0
+        self._counts: dict[int, int] = {}
         self.abandoned = False
-        self.count = 0
+
+    @property
+    def count(self) -> int:
+        return self._counts.get(self._attempt, 0)
 
     # the fetch's side -------------------------------------------------------------------------------
     def reset(self) -> None:
         with self._ready:
-            self.count = 0
+            self._attempt += 1
 
-    def put(self, body: bytes, records: list[dict], read_at: datetime) -> None:
+    def put(self, body: bytes, read_at: datetime, records: list[dict] | None = None) -> None:
+        """A page as received; `records` when the fetch had to parse it anyway (they are kept as
+        parsed, instead of the bytes)."""
         if self.abandoned:
             raise FetchAbandoned("the loader stopped")
         with self._ready:
-            if self._in_memory + len(records) <= self._memory_records:
-                self._pages.append((records, 0, 0, read_at))
-                self._in_memory += len(records)
-            else:  # the loader is behind: the page waits on disk, raw
+            if records is not None:
+                self._pages.append((records, read_at, self._attempt))
+            else:
                 os.pwrite(self._file.fileno(), body, self._end)
-                self._pages.append((None, self._end, len(body), read_at))
+                self._pages.append((self._end, len(body), read_at, self._attempt))
                 self._end += len(body)
-            self.count += len(records)
             self._ready.notify()
 
     def finish(self, error: BaseException | None = None) -> None:
@@ -110,11 +116,13 @@ class Spool:
                 if self._error is not None:
                     raise self._error
                 return None
-            records, offset, length, read_at = self._pages.popleft()
-            if records is not None:
-                self._in_memory -= len(records)
-        if records is None:
+            page = self._pages.popleft()
+        if len(page) == 3:
+            records, read_at, attempt = page
+        else:
+            offset, length, read_at, attempt = page
             records = json.loads(os.pread(self._file.fileno(), length, offset)).get("data") or []
+        self._counts[attempt] = self._counts.get(attempt, 0) + len(records)
         return records, read_at
 
     def batches(self, size: int) -> Iterator[tuple[list[dict], list[datetime]]]:
@@ -143,6 +151,21 @@ class Spool:
         self.close()
 
 
+# Conductor ends a listing page with these three, in this order (its schema's order); reading them from
+# the last bytes spares parsing the page in the fetch's thread. Anything else is parsed whole.
+_TAIL = re.compile(rb'"nextCursor":(?:null|"([^"\\]*)"),"remainingCount":(null|\d+),"hasMore":(true|false)\}\s*$')
+
+
+def page_tail(content: bytes) -> tuple[str | None, int | None, bool] | None:
+    """(nextCursor, remainingCount, hasMore) read from the end of a compact page, or None."""
+    match = _TAIL.search(content, max(0, len(content) - 512))
+    if match is None:
+        return None
+    cursor, remaining, more = match.groups()
+    return (cursor.decode() if cursor is not None else None,
+            None if remaining == b"null" else int(remaining), more == b"true")
+
+
 class Background:
     """A fetch running in a thread of its own; its outcome (or failure) reaches the spool's reader."""
 
@@ -160,8 +183,10 @@ class Background:
             self._spool.finish()
 
     def stats(self) -> FetchStats:
+        """What the fetch did, once the loader has read every page (it counts the records)."""
         self._thread.join()
         assert self._stats is not None
+        self._stats.fetched = self._spool.count
         return self._stats
 
 
@@ -231,24 +256,34 @@ def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after:
     def fetch_once() -> None:
         spool.reset()
         cursor: str | None = None
+        total: int | None = None  # of the window: the first page's records and what it says remain
         while True:
             page_params = {**params, "cursor": cursor} if cursor else params
             stats.requests += 1
             sent = datetime.now(timezone.utc)
             try:
-                raw = endpoint.list(conductor_end_user_id=conductor_resource.end_user_id, **page_params).http_response
-                content = raw.content
+                content = endpoint.list(conductor_end_user_id=conductor_resource.end_user_id,
+                                        **page_params).http_response.content
             except conductor.APIError as exc:
                 problem = classify(exc)  # the taxonomy's one line, not the SDK's whole error body
                 stats.failures.append(f"{type(exc).__name__} ({type(problem).__name__}): {problem}")
                 raise problem from exc
-            body = json.loads(content)
-            data = body.get("data") or []
-            spool.put(content, data, sent)
+            tail = page_tail(content) if total is not None and qbd.paginated else None
+            if tail is None:  # the first page (its size gives the total), or an unusual one: parsed here
+                body = json.loads(content)
+                data = body.get("data") or []
+                cursor, remaining, more = body.get("nextCursor"), body.get("remainingCount"), bool(body.get("hasMore"))
+                spool.put(content, sent, data)
+                if total is None:
+                    total = len(data) + (remaining or 0)
+                fetched, empty = total - (remaining or 0), not data
+            else:
+                cursor, remaining, more = tail
+                spool.put(content, sent)
+                fetched, empty = total - (remaining or 0), False
             if on_page is not None:
-                on_page(spool.count, body.get("remainingCount"))
-            cursor = body.get("nextCursor") if qbd.paginated else None
-            if not cursor or not data:
+                on_page(fetched, remaining)
+            if not qbd.paginated or not cursor or not more or empty or remaining == 0:
                 return
 
     try:
@@ -256,7 +291,6 @@ def fetch_window(conductor_resource: ConductorResource, qbd: QbdResource, after:
     except QuickBooksError as problem:
         raise FetchFailed(f"{qbd.path}: could not fetch the window after {stats.restarts + 1} attempt(s): "
                           f"{stats.failures[-1]}") from problem
-    stats.fetched = spool.count
     return stats
 
 
