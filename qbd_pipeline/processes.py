@@ -35,7 +35,8 @@ def stop(process: subprocess.Popen, timeout: float = 30.0) -> None:
         pass
 
 
-def _answers(port: int) -> bool:
+def answers(port: int) -> bool:
+    """Whether something listens on `port` of this machine."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5):
             return True
@@ -57,7 +58,7 @@ def emulator_process(state_file: Path, port: int, timeout: float = 300.0) -> Ite
         start_new_session=True)
     try:
         deadline = time.monotonic() + timeout
-        while not _answers(port):
+        while not answers(port):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the emulator did not start on port {port} (taken? set QBD_EMULATOR_PORT)")
             time.sleep(0.1)

@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -38,6 +37,8 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from qbd_pipeline.processes import answers, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET_KEY, END_USER = "sk_test_emulator", "end_usr_emulator"  # the demo's (and the emulator's) defaults
@@ -129,20 +130,6 @@ class Processes:
         for name, process in reversed(list(self.running)):
             say(f"stopping {name} (process group {process.pid})")
             self.stop(process)
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(what: str, ready: Callable[[], object], timeout: float, every: float = 0.5,
@@ -258,7 +245,7 @@ def seed_company(procs: Processes, data: Path, customers: int, log: Path) -> Non
     process = procs.start("emulator (seeding)", [
         sys.executable, "-m", "qbd_pipeline.emulator", "--port", str(port), "--state-file",
         str(data / "emulator.sqlite"), "--customers", str(customers), "--log-level", "warning"], log)
-    wait_for("the emulator to seed its company", lambda: _answers(port), 600, alive=process)
+    wait_for("the emulator to seed its company", lambda: answers(port), 600, alive=process)
     procs.stop(process)
 
 
@@ -519,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.chromium).exists():
         parser.error(f"no Chromium at {args.chromium} (Debian: apt-get install chromium; or pass --chromium)")
     for port in (args.dagster_port, args.emulator_port):
-        if _answers(port):
+        if answers(port):
             parser.error(f"port {port} is taken (--dagster-port / --emulator-port choose others)")
     if args.data_dir:
         data = args.data_dir.resolve()

@@ -16,6 +16,7 @@ from ..conductor.resource import ConductorResource
 from ..settings import COMPANY_TAG, company_key
 from ..sync.gates import gate
 from .checks import audit_checks, wms_checks
+from .gated import gated_schedule
 from .keys import GROUP
 from .partitions import first_partition_key, partition_of
 
@@ -62,13 +63,6 @@ def qbd_incremental_pull_schedule(context: dg.ScheduleEvaluationContext, conduct
                          tags={COMPANY_TAG: company_key()})
 
 
-@dg.schedule(job=qbd_audit, cron_schedule="30 4 * * *", execution_timezone="UTC", name="qbd_audit_schedule",
-             default_status=dg.DefaultScheduleStatus.STOPPED,
-             description="Daily audit (04:30 UTC): every asset check against QuickBooks, while QuickBooks answers.")
-def qbd_audit_schedule(context: dg.ScheduleEvaluationContext, conductor: ConductorResource):
-    ensure_company_pool(context.instance)
-    allowed = gate(conductor, context.scheduled_execution_time)
-    if not allowed.open:
-        return dg.SkipReason(f"audit skipped: {allowed.reason}")
-    return dg.RunRequest(run_key=f"audit@{context.scheduled_execution_time.isoformat(timespec='minutes')}",
-                         tags={COMPANY_TAG: company_key()})
+qbd_audit_schedule = gated_schedule(
+    qbd_audit, name="qbd_audit_schedule", cron_schedule="30 4 * * *", what="audit",
+    description="Daily audit (04:30 UTC): every asset check against QuickBooks, while QuickBooks answers.")

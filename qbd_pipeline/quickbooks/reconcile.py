@@ -9,13 +9,12 @@ asset, and a `sync_runs` row (direction `reconcile`).
 
 import dagster as dg
 
-from ..concurrency import ensure_company_pool
 from ..conductor.resource import ConductorResource
 from ..settings import COMPANY_TAG, company_key, quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
-from ..sync.gates import gate
 from ..sync.pull import PullSettings, pull_entity
 from ..wms.resources import WmsDatabase
+from .gated import gated_schedule
 from .keys import asset_key
 
 JOB_NAME = "qbd_reconcile"
@@ -54,13 +53,6 @@ def qbd_reconcile() -> None:
         done[entity.name] = RECONCILE_OPS[entity.name](**{f"after_{d}": done[d] for d in entity.depends_on})
 
 
-@dg.schedule(job=qbd_reconcile, cron_schedule="0 3 * * 0", execution_timezone="UTC",
-             name="qbd_reconcile_schedule", default_status=dg.DefaultScheduleStatus.STOPPED,
-             description="Weekly full reconciliation (Sunday 03:00 UTC), while QuickBooks answers.")
-def qbd_reconcile_schedule(context: dg.ScheduleEvaluationContext, conductor: ConductorResource):
-    ensure_company_pool(context.instance)
-    allowed = gate(conductor, context.scheduled_execution_time)
-    if not allowed.open:
-        return dg.SkipReason(f"reconciliation skipped: {allowed.reason}")
-    return dg.RunRequest(run_key=f"reconcile@{context.scheduled_execution_time.isoformat(timespec='minutes')}",
-                         tags={COMPANY_TAG: company_key()})
+qbd_reconcile_schedule = gated_schedule(
+    qbd_reconcile, name="qbd_reconcile_schedule", cron_schedule="0 3 * * 0", what="reconciliation",
+    description="Weekly full reconciliation (Sunday 03:00 UTC), while QuickBooks answers.")
