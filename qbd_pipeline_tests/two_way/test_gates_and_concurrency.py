@@ -70,3 +70,25 @@ def test_the_company_pool_exists_with_a_limit_of_one_before_any_run_queues_for_i
         instance.event_log_storage.set_concurrency_slots(quickbooks_pool(), 2)
         assert not ensure_company_pool(instance)
         assert instance.event_log_storage.get_concurrency_info(quickbooks_pool()).slot_count == 2
+
+
+def test_the_audit_and_reconciliation_schedules_wait_for_quickbooks_and_make_the_pool_first(shared_server):
+    res = {"conductor": resources(shared_server, None)["conductor"]}
+    when = datetime(2026, 11, 8, 3, 0, tzinfo=timezone.utc)
+    for name, job, what in (("qbd_audit_schedule", "qbd_audit", "audit"),
+                            ("qbd_reconcile_schedule", "qbd_reconcile", "reconciliation")):
+        schedule = defs.resolve_schedule_def(name)
+        assert schedule.job_name == job and schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+        forget_health()
+        control(shared_server, "POST", "faults", kind="qbd_offline", count=1000)
+        with dg.instance_for_test() as instance:
+            with dg.build_schedule_context(instance=instance, scheduled_execution_time=when, resources=res) as context:
+                skipped = schedule(context)
+            assert isinstance(skipped, dg.SkipReason) and skipped.skip_message.startswith(f"{what} skipped: ")
+            assert quickbooks_pool() in instance.event_log_storage.get_concurrency_keys()
+            control(shared_server, "DELETE", "faults")
+            forget_health()
+            with dg.build_schedule_context(instance=instance, scheduled_execution_time=when, resources=res) as context:
+                request = schedule(context)
+            assert request.run_key.endswith("@2026-11-08T03:00+00:00") and request.tags["qbd/end_user"]
+    forget_health()
