@@ -30,7 +30,7 @@ class PullConfig(dg.Config):
                                   description="How far each window reaches back, for QBD clocks that lag "
                                               "(default: $QBD_PULL_LOOKBACK_MINUTES, else 15).")
     page_size: int = Field(default=150, ge=1, le=150, description="Records per API page (Conductor allows 1..150).")
-    batch_size: int = Field(default=500, ge=1, description="Records per database transaction.")
+    batch_size: int = Field(default=2000, ge=1, description="Records per database transaction.")
     max_restarts: int = Field(default=6, ge=0, description="Times a window is fetched again after a failed page.")
     refetch: bool = Field(default=False, description="Fetch the partitions' whole range again, also what the "
                                                      "high-water mark says was fetched (a repair).")
