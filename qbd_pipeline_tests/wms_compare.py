@@ -24,11 +24,15 @@ def expected_state(emulator: Emulator, end_user: str, entity: str) -> dict[str, 
     return expected
 
 
-def wms_state(engine: sa.Engine, entity: str) -> dict[str, tuple[dict, list[dict]]]:
+def wms_state(engine: sa.Engine, entity: str, company: str | None = None) -> dict[str, tuple[dict, list[dict]]]:
+    """The WMS rows of an entity (of one company file, and rows naming none, when `company` is given)."""
     header, lines_table = TABLES[entity]
     state = {}
+    query = sa.select(header)
+    if company is not None:
+        query = query.where(sa.or_(header.c.company == company, header.c.company.is_(None)))
     with engine.connect() as connection:
-        rows = {r.id: r._asdict() for r in connection.execute(sa.select(header))}
+        rows = {r.id: r._asdict() for r in connection.execute(query)}
         by_header: dict[int, list[dict]] = {}
         if lines_table is not None:
             for line in connection.execute(sa.select(lines_table).order_by(lines_table.c.header_id,
@@ -39,14 +43,14 @@ def wms_state(engine: sa.Engine, entity: str) -> dict[str, tuple[dict, list[dict
     return state
 
 
-_IGNORED = {"id", "header_id", "synced_at", "updated_at", "qbd_created_at", "qbd_read_at"}
+_IGNORED = {"id", "header_id", "synced_at", "updated_at", "qbd_created_at", "qbd_read_at", "company"}
 
 
 def differences(emulator: Emulator, end_user: str, engine: sa.Engine, entities=None) -> list[str]:
     """Every field where the WMS differs from the emulator ([] when they are equal)."""
     problems = []
     for entity in entities or [e.name for e in ENTITIES]:
-        expected, actual = expected_state(emulator, end_user, entity), wms_state(engine, entity)
+        expected, actual = expected_state(emulator, end_user, entity), wms_state(engine, entity, end_user)
         missing, extra = set(expected) - set(actual), set(actual) - set(expected)
         problems += [f"{entity}: {q} missing from the WMS" for q in sorted(missing)]
         problems += [f"{entity}: {q} in the WMS but not in QuickBooks" for q in sorted(extra)]

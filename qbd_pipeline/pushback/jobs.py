@@ -16,7 +16,7 @@ from ..quickbooks.checks import failed_pushes_check
 from ..reports import report_table
 from ..settings import COMPANY_TAG, company_key, quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
-from ..sync import ledger
+from ..sync import companies, ledger
 from ..sync.progress import Progress
 from ..sync.push import Pusher, PushSettings, PushStats
 from ..wms.resources import WmsDatabase
@@ -70,11 +70,21 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
     def _push(context: dg.OpExecutionContext, config: PushBackConfig, conductor: ConductorResource,
               wms: WmsDatabase) -> dg.Output:
         conductor.require_for_step()
-        settings = PushSettings(run_id=context.run_id, dry_run=config.dry_run, max_attempts=config.max_attempts,
-                                backoff_seconds=config.backoff_seconds)
         engine = wms.engine()
+        with engine.begin() as connection:
+            companies.register(connection, conductor.end_user_id)
+            companies.name_unnamed_changes(connection, entity.name)
+            owner = companies.unnamed_owner(connection)
+            if owner is None and not config.dry_run:
+                refused = companies.refuse_unnamed_changes(connection, entity.name, context.run_id)
+                if refused:
+                    context.log.error(f"{entity.name}: {refused} change(s) of rows naming no company file refused "
+                                      "(several company files are synced); see sync_error_list")
+        settings = PushSettings(run_id=context.run_id, dry_run=config.dry_run, max_attempts=config.max_attempts,
+                                backoff_seconds=config.backoff_seconds,
+                                takes_unnamed=owner == conductor.end_user_id)
         pusher = Pusher(conductor, engine, entity, settings)
-        row_id = ledger.open_run(engine, run_id=context.run_id, entity=entity.name,
+        row_id = ledger.open_run(engine, run_id=context.run_id, entity=entity.name, company=conductor.end_user_id,
                                  direction="plan" if config.dry_run else "push")
         try:
             with ledger.heartbeat(engine, context.run_id, [row_id]):

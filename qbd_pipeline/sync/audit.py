@@ -90,8 +90,9 @@ def orphan_references(connection: sa.Connection, entity: str) -> Finding:
         target = table.alias("referenced")  # an alias: customers name their parent customer
         source = lines if on_line else header
         value = source.c[column.name]
+        same_company = sa.or_(target.c.company == header.c.company, header.c.company.is_(None))
         query = sa.select(header.c.id, header.c.qbd_id, value.label("missing")).where(
-            value.is_not(None), ~sa.exists().where(target.c.qbd_id == value))
+            value.is_not(None), ~sa.exists().where(target.c.qbd_id == value, same_company))
         if on_line:
             query = query.select_from(source.join(header, header.c.id == source.c.header_id))
         rows = connection.execute(query.order_by(header.c.id)).all()
@@ -150,10 +151,10 @@ def totals_against_lines(connection: sa.Connection, entity: str) -> Finding:
                    len(rows), sample)
 
 
-def _wms_count(connection: sa.Connection, entity: str, qbd: QbdResource) -> int:
+def _wms_count(connection: sa.Connection, entity: str, qbd: QbdResource, company: str) -> int:
     header = TABLES[entity][0]
     query = sa.select(sa.func.count()).select_from(header).where(
-        header.c.qbd_id.is_not(None), header.c.qbd_deleted_at.is_(None))
+        header.c.company == company, header.c.qbd_id.is_not(None), header.c.qbd_deleted_at.is_(None))
     if qbd.item_type is not None:
         query = query.where(header.c.item_type == qbd.item_type)
     return connection.execute(query).scalar_one()
@@ -165,7 +166,7 @@ def row_counts(conductor: ConductorResource, engine: sa.Engine, entity: str) -> 
     for qbd in resources_of(entity):
         in_quickbooks = count_records(conductor, qbd)
         with engine.connect() as connection:
-            in_wms = _wms_count(connection, entity, qbd)
+            in_wms = _wms_count(connection, entity, qbd, conductor.end_user_id)
         figures[qbd.path] = {"quickbooks": in_quickbooks, "wms": in_wms}
         if in_quickbooks != in_wms:
             off.append(f"{qbd.path}: QuickBooks {in_quickbooks:,}, the WMS {in_wms:,}")
@@ -192,7 +193,7 @@ def stock_parity(conductor: ConductorResource, engine: sa.Engine, entity: str) -
                 quickbooks = {r["id"]: r.get("quantityOnHand") for r in batch}
                 with engine.connect() as connection:
                     wms = dict(connection.execute(sa.select(header.c.qbd_id, header.c.quantity_on_hand).where(
-                        header.c.qbd_id.in_(list(quickbooks)))).all())
+                        header.c.company == conductor.end_user_id, header.c.qbd_id.in_(list(quickbooks)))).all())
                 for qbd_id, on_hand in quickbooks.items():
                     if qbd_id not in wms:
                         continue  # a missing row is the row-count check's finding

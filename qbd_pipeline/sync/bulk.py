@@ -3,7 +3,7 @@
 Both skip SQLAlchemy's per-row parameter handling: a statement is compiled once per table and
 column set, and each row's values go through the columns' own bind processors (so a value is
 stored exactly as SQLAlchemy would store it) straight to the driver. Upserts of synced rows are
-keyed by `qbd_id` and guarded in SQL by `qbd_read_at`, so a stale fetch racing a newer one can
+keyed by company and `qbd_id` and guarded in SQL by `qbd_read_at`, so a stale fetch racing a newer one can
 never replace it.
 """
 
@@ -118,8 +118,9 @@ def upsert(connection: sa.Connection, table: sa.Table, rows: list[dict], *, keys
 
 
 def upsert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    """Insert or update synced rows by `qbd_id`, never replacing a version read later than the one offered."""
-    upsert(connection, table, rows, keys=("qbd_id",), guard=_read_at_guard)
+    """Insert or update synced rows by company and `qbd_id`, never replacing a version read later than the
+    one offered."""
+    upsert(connection, table, rows, keys=("company", "qbd_id"), guard=_read_at_guard)
 
 
 def insert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:

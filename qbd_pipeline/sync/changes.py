@@ -8,24 +8,24 @@ from ..wms.schema import wms_changes
 from .bulk import any_of
 
 
-def open_changes(connection: sa.Connection, entity: str, qbd_ids: list[str]) -> dict[str, list]:
-    """Pending WMS changes of records, by `qbd_id`, oldest first."""
+def open_changes(connection: sa.Connection, entity: str, qbd_ids: list[str], *, company: str) -> dict[str, list]:
+    """Pending WMS changes of a company file's records, by `qbd_id`, oldest first."""
     if not qbd_ids:
         return {}
     grouped: dict[str, list] = defaultdict(list)
     for change in connection.execute(sa.select(wms_changes).where(
-            wms_changes.c.entity == entity, wms_changes.c.status == "pending",
+            wms_changes.c.entity == entity, wms_changes.c.company == company, wms_changes.c.status == "pending",
             any_of(connection, wms_changes.c.qbd_id, qbd_ids)).order_by(wms_changes.c.id)):
         grouped[change.qbd_id].append(change)
     return grouped
 
 
-def deleted_in_wms(connection: sa.Connection, entity: str, qbd_ids: list[str]) -> set[str]:
+def deleted_in_wms(connection: sa.Connection, entity: str, qbd_ids: list[str], *, company: str) -> set[str]:
     """Records the WMS deleted (whatever became of the delete): a pull never brings them back."""
     if not qbd_ids:
         return set()
     return set(connection.execute(sa.select(wms_changes.c.qbd_id).distinct().where(
-        wms_changes.c.entity == entity, wms_changes.c.operation == "delete",
+        wms_changes.c.entity == entity, wms_changes.c.company == company, wms_changes.c.operation == "delete",
         any_of(connection, wms_changes.c.qbd_id, qbd_ids))).scalars())
 
 
@@ -52,15 +52,19 @@ def newer_fields(connection: sa.Connection, entity: str, row_id: int, after_chan
     return fields
 
 
-def link_changes(connection: sa.Connection, entity: str, row_id: int, qbd_id: str) -> None:
-    """Change rows recorded before the row had its QuickBooks id (a create in flight) get it now."""
+def link_changes(connection: sa.Connection, entity: str, row_id: int, qbd_id: str, *, company: str) -> None:
+    """Change rows recorded before the row had its QuickBooks id (a create in flight) get it now, and
+    its company file (a row the WMS made without naming one)."""
     connection.execute(wms_changes.update().where(
         wms_changes.c.entity == entity, wms_changes.c.row_id == row_id, wms_changes.c.qbd_id.is_(None)).values(
-        qbd_id=qbd_id))
+        qbd_id=qbd_id, company=company))
+    connection.execute(wms_changes.update().where(
+        wms_changes.c.entity == entity, wms_changes.c.row_id == row_id, wms_changes.c.company.is_(None)).values(
+        company=company))
 
 
 def lock_record(connection: sa.Connection, header: sa.Table, lines: sa.Table | None, row_ids: list[int] | None = None,
-                *, qbd_ids: list[str] | None = None) -> None:
+                *, qbd_ids: list[str] | None = None, company: str | None = None) -> None:
     """Hold WMS writers of these records (header and lines) off until this transaction ends.
 
     PostgreSQL: the header rows and their lines `FOR UPDATE` (a lock on the header alone does not stop
@@ -70,7 +74,7 @@ def lock_record(connection: sa.Connection, header: sa.Table, lines: sa.Table | N
         connection.exec_driver_sql("UPDATE sync_context SET sync_writer = sync_writer WHERE id = 1")
         return
     where = (any_of(connection, header.c.id, row_ids) if row_ids is not None
-             else any_of(connection, header.c.qbd_id, qbd_ids or []))
+             else sa.and_(header.c.company == company, any_of(connection, header.c.qbd_id, qbd_ids or [])))
     ids = connection.execute(
         sa.select(header.c.id).where(where).order_by(header.c.id).with_for_update()).scalars().all()
     if lines is not None and ids:

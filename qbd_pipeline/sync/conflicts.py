@@ -11,7 +11,8 @@ from .bulk import any_of
 from .merge import Decision, PriorDecision, value_key
 
 
-def prior_decisions(connection: sa.Connection, entity: str, qbd_ids: list[str]) -> dict[str, dict[str, PriorDecision]]:
+def prior_decisions(connection: sa.Connection, entity: str, qbd_ids: list[str], *,
+                    company: str) -> dict[str, dict[str, PriorDecision]]:
     """The latest recorded decision per record and field."""
     found: dict[str, dict[str, PriorDecision]] = defaultdict(dict)
     if not qbd_ids:
@@ -19,16 +20,18 @@ def prior_decisions(connection: sa.Connection, entity: str, qbd_ids: list[str]) 
     for row in connection.execute(sa.select(
             sync_conflicts.c.qbd_id, sync_conflicts.c.field, sync_conflicts.c.wms_value,
             sync_conflicts.c.qbd_value, sync_conflicts.c.winner).where(
-            sync_conflicts.c.entity == entity, any_of(connection, sync_conflicts.c.qbd_id, qbd_ids))
+            sync_conflicts.c.entity == entity, sync_conflicts.c.company == company,
+            any_of(connection, sync_conflicts.c.qbd_id, qbd_ids))
             .order_by(sync_conflicts.c.id)):
         found[row.qbd_id][row.field] = PriorDecision(row.wms_value, row.qbd_value, row.winner)
     return found
 
 
 def conflict_rows(decisions: Iterable[Decision], *, run_id: str, entity: str, row_id: int | None,
-                  qbd_id: str | None, now: datetime) -> list[dict]:
+                  qbd_id: str | None, now: datetime, company: str) -> list[dict]:
     """Rows for the conflicts decided now (not those an earlier run already decided)."""
-    return [{"run_id": run_id, "entity": entity, "row_id": row_id, "qbd_id": qbd_id, "field": d.field,
+    return [{"run_id": run_id, "company": company, "entity": entity, "row_id": row_id, "qbd_id": qbd_id,
+             "field": d.field,
              "wms_value": value_key(d.wms), "qbd_value": value_key(d.qbd), "winner": d.winner, "rule": d.rule,
              "decided_at": now} for d in decisions if d.conflict and not d.recorded]
 

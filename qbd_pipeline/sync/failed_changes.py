@@ -64,7 +64,7 @@ def restore_dismissed(conductor: ConductorResource, engine: sa.Engine, change_id
         header = context.header
         with engine.connect() as connection:
             rows = [r._asdict() for r in connection.execute(sa.select(header).where(
-                header.c.id.in_(row_ids), header.c.qbd_id.is_not(None)))]
+                header.c.id.in_(row_ids), header.c.qbd_id.is_not(None), header.c.company == context.company))]
         for qbd in resources_of(entity):
             mine = {r["qbd_id"]: r["id"] for r in rows if r.get("item_type") in (None, qbd.item_type)}
             read_at = utcnow()

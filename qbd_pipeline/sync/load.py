@@ -1,6 +1,6 @@
 """Writing fetched QuickBooks records into the WMS: bulk, idempotent, never going backwards.
 
-Per batch: one SELECT of what the WMS already holds for those `qbd_id`s, one dialect-native upsert
+Per batch (of one company file): one SELECT of what the WMS already holds for those `qbd_id`s, one dialect-native upsert
 of the rows that are new or newer (guarded in SQL too, so a stale fetch racing a newer one cannot
 win), and for transactions one DELETE plus one INSERT of the changed headers' lines, all in one
 transaction. A record that fails validation or mapping becomes a `RecordError`; the batch goes on.
@@ -56,8 +56,8 @@ class LoadStats:
 
 def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResource, records: list[dict],
                now: datetime | None = None, run_id: str = "pull",
-               read_at: datetime | list[datetime] | None = None) -> LoadStats:
-    """Upsert one batch of raw records inside the caller's transaction.
+               read_at: datetime | list[datetime] | None = None, *, company: str) -> LoadStats:
+    """Upsert one batch of raw records of `company` (a Conductor end user) inside the caller's transaction.
 
     `read_at` is when the records were read (one time, or one per record): a record is news when
     its revision differs from the one the WMS holds and it was read no earlier than that one.
@@ -76,6 +76,7 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
             code, message = describe_unmappable(qbd, raw, exc)
             stats.errors.append(RecordError(qbd_id, code, message, qbd.object_type))
             continue
+        row["company"] = company
         known = mapped.get(row["qbd_id"])
         if known is None or row["qbd_read_at"] >= known[0]["qbd_read_at"]:
             mapped[row["qbd_id"]] = (row, lines)
@@ -84,18 +85,19 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
 
     # Lock first, then look: a WMS edit committed while this batch is being written must either be
     # seen as pending (and merged) or wait for this transaction; it can never be overwritten unseen.
-    lock_record(connection, header, lines_table, qbd_ids=list(mapped))
+    lock_record(connection, header, lines_table, qbd_ids=list(mapped), company=company)
     if ENTITIES_BY_NAME[mapping.entity].direction == "both":
-        link_unsynced(connection, mapping, header, lines_table, mapped)
+        link_unsynced(connection, mapping, header, lines_table, mapped, company)
     existing = {
         r.qbd_id: r for r in connection.execute(
             sa.select(header.c.qbd_id, header.c.qbd_revision_number, header.c.qbd_read_at, header.c.qbd_deleted_at)
-            .where(any_of(connection, header.c.qbd_id, mapped)))
+            .where(header.c.company == company, any_of(connection, header.c.qbd_id, mapped)))
     }
     one_way = ENTITIES_BY_NAME[mapping.entity].direction == "qbd_to_wms"
     # A row deleted in the WMS is never brought back, unless a WMS row holds the record again (re-created
     # by name in the WMS and linked to it by the push).
-    removed = set() if one_way else deleted_in_wms(connection, mapping.entity, list(mapped)) - set(existing)
+    removed = set() if one_way else deleted_in_wms(connection, mapping.entity, list(mapped),
+                                                   company=company) - set(existing)
     changed: list[dict] = []
     for qbd_id, (row, _lines) in mapped.items():
         old = existing.get(qbd_id)
@@ -115,7 +117,7 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
         return stats
 
     lines_of = {qbd_id: lines for qbd_id, (_row, lines) in mapped.items()}
-    pending = open_changes(connection, mapping.entity, [r["qbd_id"] for r in changed])
+    pending = open_changes(connection, mapping.entity, [r["qbd_id"] for r in changed], company=company)
     if one_way:
         pending = {}  # QuickBooks is the only source: its version replaces WMS edits
     # QuickBooks' version is the new agreed base, also where a WMS edit is pending on top of it: the
@@ -123,28 +125,30 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
     agreed = [(dict(r), lines_of[r["qbd_id"]]) for r in changed]
     if pending:
         stats.conflicts = merge_pending(connection, mapping, header, lines_table, changed, lines_of, pending, run_id,
-                                        now)
+                                        now, company)
     with sync_writer(connection):  # the pull's writes are not WMS changes: no echo to QuickBooks
-        stats.replaced_items = _write(connection, header, lines_table, changed, lines_of)
-        upsert_snapshots(connection, mapping.entity, mapping, agreed, now)
+        stats.replaced_items = _write(connection, header, lines_table, changed, lines_of, company)
+        upsert_snapshots(connection, mapping.entity, mapping, agreed, now, company=company)
     return stats
 
 
 def link_unsynced(connection: sa.Connection, mapping: EntityMapping, header: sa.Table, lines_table: sa.Table | None,
-                  mapped: dict[str, tuple[dict, list[dict]]]) -> None:
+                  mapped: dict[str, tuple[dict, list[dict]]], company: str) -> None:
     """A record the WMS made whose create answer was lost is linked, never inserted a second time.
 
     A pulled record not yet in the WMS is matched to a WMS row without a QuickBooks id by the create's
     identity: a transaction's `externalId`, a list object's unique (full) name. The row gets the
     QuickBooks id (its lines the line ids, in order) and is then merged as any record with a pending edit.
+    Only rows of this company file are candidates, and rows naming none (see `push.companies`).
     """
-    unsynced = connection.execute(sa.select(header.c.id).where(header.c.qbd_id.is_(None)).limit(1)).first()
+    mine = sa.or_(header.c.company == company, header.c.company.is_(None))
+    unsynced = connection.execute(sa.select(header.c.id).where(header.c.qbd_id.is_(None), mine).limit(1)).first()
     if unsynced is None:  # the common case, a full load included: nothing to look for
         return
     resource = resources_of(mapping.entity)[0]
     key = "external_id" if resource.kind == "transaction" else ("full_name" if resource.full_names else "name")
-    known = set(connection.execute(sa.select(header.c.qbd_id).where(any_of(connection, header.c.qbd_id, mapped)))
-                .scalars())
+    known = set(connection.execute(sa.select(header.c.qbd_id).where(
+        header.c.company == company, any_of(connection, header.c.qbd_id, mapped))).scalars())
     wanted = {}
     for qbd_id, (row, _lines) in mapped.items():
         if qbd_id not in known and row.get(key):
@@ -152,25 +156,25 @@ def link_unsynced(connection: sa.Connection, mapping: EntityMapping, header: sa.
     if not wanted:
         return
     rows = connection.execute(sa.select(header.c.id, header.c[key]).where(
-        header.c.qbd_id.is_(None), sa.func.lower(header.c[key]).in_(list(wanted)))).all()
+        header.c.qbd_id.is_(None), mine, sa.func.lower(header.c[key]).in_(list(wanted)))).all()
     for row_id, value in rows:
         qbd_id = wanted.pop(str(value).lower(), None)
         if qbd_id is None:
             continue  # two unsynced rows of one name: the push reports the second
         with sync_writer(connection):
-            connection.execute(header.update().where(header.c.id == row_id).values(qbd_id=qbd_id))
+            connection.execute(header.update().where(header.c.id == row_id).values(qbd_id=qbd_id, company=company))
             own = [] if lines_table is None else connection.execute(sa.select(lines_table.c.id).where(
                 lines_table.c.header_id == row_id).order_by(lines_table.c.line_number)).scalars().all()
             answered = mapped[qbd_id][1]
             if own and len(own) == len(answered):
                 set_line_ids(connection, lines_table, {row: line["qbd_line_id"]
                                                        for row, line in zip(own, answered, strict=True)})
-        link_changes(connection, mapping.entity, row_id, qbd_id)
+        link_changes(connection, mapping.entity, row_id, qbd_id, company=company)
 
 
 def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.Table, lines_table: sa.Table | None,
                   changed: list[dict], lines_of: dict[str, list[dict]], pending: dict[str, list], run_id: str,
-                  now: datetime) -> int:
+                  now: datetime, company: str) -> int:
     """A pull never overwrites a pending WMS edit: merge field by field (lines line by line).
 
     Values the WMS wins stay in the row (its pending change then pushes them); every conflict is
@@ -179,17 +183,17 @@ def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.
     """
     entity = ENTITIES_BY_NAME[mapping.entity]
     wms_rows = {r.qbd_id: r._asdict() for r in connection.execute(
-        sa.select(header).where(header.c.qbd_id.in_(list(pending))))}
+        sa.select(header).where(header.c.company == company, header.c.qbd_id.in_(list(pending))))}
     wms_lines: dict[int, list[dict]] = {}
     if lines_table is not None and wms_rows:
         for line in connection.execute(sa.select(lines_table).where(lines_table.c.header_id.in_(
                 [r["id"] for r in wms_rows.values()])).order_by(lines_table.c.line_number)):
             wms_lines.setdefault(line.header_id, []).append(line._asdict())
-    raw_bases = read_snapshots(connection, mapping.entity, list(pending))
+    raw_bases = read_snapshots(connection, mapping.entity, list(pending), company=company)
     qbd_views = {r["qbd_id"]: comparable(mapping, r, lines_of[r["qbd_id"]]) for r in changed if r["qbd_id"] in pending}
-    bases = read_agreed(connection, mapping.entity, qbd_views)
-    sent = sent_lines_pending(connection, mapping.entity, list(pending))
-    prior = prior_decisions(connection, mapping.entity, list(pending))
+    bases = read_agreed(connection, mapping.entity, qbd_views, company=company)
+    sent = sent_lines_pending(connection, mapping.entity, list(pending), company=company)
+    prior = prior_decisions(connection, mapping.entity, list(pending), company=company)
     conflicts: list[dict] = []
     for row in changed:
         qbd_id = row["qbd_id"]
@@ -216,7 +220,7 @@ def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.
         if result.lines is not None:
             lines_of[qbd_id] = typed_lines(result.lines, own_lines, lines_of[qbd_id])
         conflicts += conflict_rows(result.decisions, run_id=run_id, entity=mapping.entity, row_id=wms["id"],
-                                   qbd_id=qbd_id, now=now)
+                                   qbd_id=qbd_id, now=now, company=company)
         row["updated_at"] = max(wms["updated_at"], row["updated_at"])
     return record_conflicts(connection, conflicts)
 
@@ -238,13 +242,13 @@ _LINE_KEYS = ("id", "header_id")
 
 
 def _write(connection: sa.Connection, header: sa.Table, lines_table: sa.Table | None, changed: list[dict],
-           lines_of: dict[str, list[dict]]) -> set[str]:
+           lines_of: dict[str, list[dict]], company: str) -> set[str]:
     """Upsert the headers and replace their lines; returns the items the replaced lines named."""
     upsert_rows(connection, header, changed)
     if lines_table is None:
         return set()
     ids = dict(connection.execute(sa.select(header.c.qbd_id, header.c.id).where(
-        any_of(connection, header.c.qbd_id, [r["qbd_id"] for r in changed]))).all())
+        header.c.company == company, any_of(connection, header.c.qbd_id, [r["qbd_id"] for r in changed]))).all())
     replaced = set()
     if "item_qbd_id" in lines_table.c:
         replaced = set(connection.execute(sa.select(lines_table.c.item_qbd_id).distinct().where(
@@ -264,28 +268,28 @@ def _write(connection: sa.Connection, header: sa.Table, lines_table: sa.Table | 
 
 
 def record_errors(connection: sa.Connection, run_id: str, entity: str, errors: Iterable[RecordError],
-                  accepted: Iterable[str] = ()) -> None:
+                  accepted: Iterable[str] = (), *, company: str) -> None:
     """Record this batch's failed records; the errors of records it `accepted` are resolved."""
     now = utcnow()
-    rows = [{"run_id": run_id, "entity": entity, "qbd_id": e.qbd_id, "object_type": e.object_type,
+    rows = [{"run_id": run_id, "company": company, "entity": entity, "qbd_id": e.qbd_id, "object_type": e.object_type,
              "error_code": e.code, "message": e.message[:4000], "created_at": now} for e in errors]
     if rows:
         connection.execute(sync_errors.insert(), rows)
-    resolve_errors(connection, entity, list(accepted), now)
+    resolve_errors(connection, entity, list(accepted), now, company=company)
 
 
-def resolve_errors(connection: sa.Connection, entity: str, qbd_ids: list[str], now) -> None:
+def resolve_errors(connection: sa.Connection, entity: str, qbd_ids: list[str], now, *, company: str) -> None:
     if qbd_ids:
         connection.execute(sync_errors.update().where(
-            sync_errors.c.entity == entity, sync_errors.c.resolved_at.is_(None),
+            sync_errors.c.company == company, sync_errors.c.entity == entity, sync_errors.c.resolved_at.is_(None),
             any_of(connection, sync_errors.c.qbd_id, qbd_ids))
             .values(resolved_at=now))
 
 
-def open_error_ids(connection: sa.Connection, entity: str) -> dict[str, str | None]:
+def open_error_ids(connection: sa.Connection, entity: str, *, company: str) -> dict[str, str | None]:
     """Records of `entity` that a pull could not take and no later pull has accepted yet: qbd_id ->
     its object type (None for errors recorded before the type was)."""
     rows = connection.execute(sa.select(sync_errors.c.qbd_id, sa.func.max(sync_errors.c.object_type)).where(
-        sync_errors.c.entity == entity, sync_errors.c.resolved_at.is_(None), sync_errors.c.qbd_id.is_not(None))
-        .group_by(sync_errors.c.qbd_id).order_by(sync_errors.c.qbd_id))
+        sync_errors.c.company == company, sync_errors.c.entity == entity, sync_errors.c.resolved_at.is_(None),
+        sync_errors.c.qbd_id.is_not(None)).group_by(sync_errors.c.qbd_id).order_by(sync_errors.c.qbd_id))
     return dict(rows.all())

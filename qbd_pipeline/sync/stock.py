@@ -27,7 +27,7 @@ def item_ids_in(records: list[dict]) -> set[str]:
     return found
 
 
-def refresh_stock(quickbooks: QuickBooks, engine: sa.Engine, item_ids: set[str]) -> int:
+def refresh_stock(quickbooks: QuickBooks, engine: sa.Engine, item_ids: set[str], *, company: str) -> int:
     """Re-read the stock items among `item_ids` (one `ids` listing per item type) and update their
     stock columns; returns rows updated."""
     if not item_ids:
@@ -35,7 +35,8 @@ def refresh_stock(quickbooks: QuickBooks, engine: sa.Engine, item_ids: set[str])
     items = TABLES["items"][0]
     with engine.connect() as connection:
         known = connection.execute(sa.select(items.c.qbd_id, items.c.item_type).where(
-            items.c.qbd_id.in_(sorted(item_ids)), items.c.item_type.in_(list(STOCK_TYPES)))).all()
+            items.c.company == company, items.c.qbd_id.in_(sorted(item_ids)),
+            items.c.item_type.in_(list(STOCK_TYPES)))).all()
     by_path: dict[str, list[str]] = {}
     for qbd_id, item_type in known:
         by_path.setdefault(STOCK_TYPES[item_type], []).append(qbd_id)
@@ -47,6 +48,6 @@ def refresh_stock(quickbooks: QuickBooks, engine: sa.Engine, item_ids: set[str])
     if not updates:
         return 0
     with engine.begin() as connection, sync_writer(connection):
-        connection.execute(items.update().where(items.c.qbd_id == sa.bindparam("b_qbd_id"))
+        connection.execute(items.update().where(items.c.company == company, items.c.qbd_id == sa.bindparam("b_qbd_id"))
                            .values({name: sa.bindparam(name) for name in STOCK_COLUMNS}), updates)
     return len(updates)

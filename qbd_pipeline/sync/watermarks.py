@@ -1,4 +1,4 @@
-"""High-water marks: per entity, how far the pull has fetched QuickBooks without a gap.
+"""High-water marks: per company file and entity, how far the pull has fetched QuickBooks without a gap.
 
 Every pull starts at the mark (minus the lookback), so an hour whose run failed, was skipped
 (QuickBooks offline, quiet hours) or was cancelled is fetched by the next run that succeeds, and
@@ -61,23 +61,25 @@ def advanced(mark: datetime | None, window: Window) -> datetime | None:
     return window.end if mark is None else max(mark, window.end)
 
 
-def read_mark(connection: sa.Connection, entity: str) -> datetime | None:
-    return connection.execute(sa.select(sync_state.c.fetched_through).where(sync_state.c.entity == entity)).scalar()
+def read_mark(connection: sa.Connection, entity: str, *, company: str) -> datetime | None:
+    return connection.execute(sa.select(sync_state.c.fetched_through).where(
+        sync_state.c.company == company, sync_state.c.entity == entity)).scalar()
 
 
-def save_mark(connection: sa.Connection, entity: str, window: Window, run_id: str) -> datetime | None:
+def save_mark(connection: sa.Connection, entity: str, window: Window, run_id: str, *,
+              company: str) -> datetime | None:
     """Record a completely fetched window; re-reads the mark so concurrent runs never move it back."""
     now = utcnow()
-    mark = advanced(read_mark(connection, entity), window)
+    mark = advanced(read_mark(connection, entity, company=company), window)
     insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(sync_state)
-    connection.execute(insert.values(entity=entity, fetched_through=mark, last_success_at=now,
+    connection.execute(insert.values(company=company, entity=entity, fetched_through=mark, last_success_at=now,
                                      last_run_id=run_id).on_conflict_do_update(
-        index_elements=["entity"],
+        index_elements=["company", "entity"],
         set_={"fetched_through": insert.excluded.fetched_through, "last_success_at": now, "last_run_id": run_id}))
     return mark
 
 
-def mark_reconciled(connection: sa.Connection, entity: str, when: datetime) -> None:
+def mark_reconciled(connection: sa.Connection, entity: str, when: datetime, *, company: str) -> None:
     insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(sync_state)
-    connection.execute(insert.values(entity=entity, reconciled_at=when).on_conflict_do_update(
-        index_elements=["entity"], set_={"reconciled_at": when}))
+    connection.execute(insert.values(company=company, entity=entity, reconciled_at=when).on_conflict_do_update(
+        index_elements=["company", "entity"], set_={"reconciled_at": when}))

@@ -1,6 +1,8 @@
 """The WMS tables, derived from the entity mappings, plus the sync's own history tables.
 
-Every QuickBooks-backed row carries `qbd_id` (unique), `qbd_revision_number`, `qbd_updated_at`
+Every QuickBooks-backed row carries `company` (the Conductor end user: the QuickBooks company file
+it belongs to) and `qbd_id` (unique per company: two company files can hold the same id),
+`qbd_revision_number`, `qbd_updated_at`
 (an instant, stored in UTC on every dialect), `qbd_read_at` (when the sync read that version from
 QuickBooks, by the sync's own clock), `qbd_deleted_at` (set when QuickBooks deleted the record; the
 row and its lines are kept), `synced_at` and the WMS side's own `updated_at`. Lines belong to their
@@ -54,8 +56,11 @@ def _mapped_columns(columns: tuple[Col, ...]) -> list[sa.Column]:
 
 def _sync_columns() -> list[sa.Column]:
     # The QuickBooks identity is empty on rows the WMS creates until the push-back stores it.
+    # A WMS-created row may leave `company` empty while the deployment syncs one company file (the
+    # push-back then names it); with several, the WMS names the company file a row is for.
     return [
-        sa.Column("qbd_id", sa.String(36), unique=True),
+        sa.Column("company", sa.String(64)),
+        sa.Column("qbd_id", sa.String(36)),
         sa.Column("qbd_revision_number", sa.String(32)),
         sa.Column("qbd_created_at", UtcDateTime()),
         sa.Column("qbd_updated_at", UtcDateTime(), index=True),
@@ -74,6 +79,7 @@ def _build(mapping: EntityMapping) -> tuple[sa.Table, sa.Table | None]:
         mapping.table, metadata,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         *_sync_columns(), *extra, *_mapped_columns(mapping.columns),
+        sa.UniqueConstraint("company", "qbd_id", name=f"uq_{mapping.table}_record"),
         sqlite_autoincrement=True,  # ids are never reused: wms_changes refers to rows by id
     )
     if mapping.lines is None:
@@ -125,14 +131,16 @@ sync_runs = sa.Table(
     sa.Column("skipped", sa.Integer, nullable=False, server_default="0"),
     sa.Column("conflicts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("seconds", sa.Float),
+    sa.Column("company", sa.String(64)),  # the company file the run synced
     sa.Index("ix_sync_runs_entity_started", "entity", "started_at"),
     sa.Index("ix_sync_runs_status", "status"),
 )
 
-# Per entity, the end of the `updatedAt` range fetched without a gap: every incremental pull starts
+# Per company file and entity, the end of the `updatedAt` range fetched without a gap: every incremental pull starts
 # here (minus the lookback), so a failed, skipped or cancelled run never leaves edits behind.
 sync_state = sa.Table(
     "sync_state", metadata,
+    sa.Column("company", sa.String(64), primary_key=True),
     sa.Column("entity", sa.String(64), primary_key=True),
     sa.Column("fetched_through", UtcDateTime()),
     sa.Column("last_success_at", UtcDateTime()),
@@ -154,6 +162,7 @@ sync_errors = sa.Table(
     sa.Column("resolved_at", UtcDateTime()),
     # The QuickBooks object type the record was (`qbd_service_item`, ...): it is read again there only.
     sa.Column("object_type", sa.String(64)),
+    sa.Column("company", sa.String(64)),
     sa.Index("ix_sync_errors_open", "entity", "resolved_at"),
 )
 
@@ -178,6 +187,8 @@ wms_changes = sa.Table(
     sa.Column("handled_at", UtcDateTime()),
     # Who retried or dismissed a failed change, when and why: kept whatever later attempts write.
     sa.Column("operator_note", sa.Text),
+    # The company file of the changed row, as it was when the trigger saw it (a deleted row's too).
+    sa.Column("company", sa.String(64)),
     sa.Index("ix_wms_changes_pending", "status", "entity", "next_attempt_at"),
     sa.Index("ix_wms_changes_row", "entity", "row_id"),
     sa.Index("ix_wms_changes_record", "entity", "qbd_id"),
@@ -194,7 +205,8 @@ sync_snapshots = sa.Table(
     sa.Column("updated_at", UtcDateTime(), nullable=False),
     # A push's intent (JSON), written before its request and cleared with the answer it stores.
     sa.Column("sent", sa.Text),
-    sa.UniqueConstraint("entity", "qbd_id", name="uq_sync_snapshots_record"),
+    sa.Column("company", sa.String(64), nullable=False),
+    sa.UniqueConstraint("company", "entity", "qbd_id", name="uq_sync_snapshots_record"),
 )
 
 sync_conflicts = sa.Table(
@@ -210,7 +222,21 @@ sync_conflicts = sa.Table(
     sa.Column("winner", sa.String(8), nullable=False),  # wms | qbd
     sa.Column("rule", sa.String(64), nullable=False),
     sa.Column("decided_at", UtcDateTime(), nullable=False),
+    sa.Column("company", sa.String(64)),
     sa.Index("ix_sync_conflicts_record", "entity", "qbd_id"),
+)
+
+# The company files the deployment syncs, one row per Conductor end user: added, paused and tuned
+# as data (`qbd-pipeline companies ...`), never in code.
+companies = sa.Table(
+    "companies", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # the Conductor end user id
+    sa.Column("name", sa.Text),
+    sa.Column("status", sa.String(16), nullable=False, server_default="active"),  # active | paused
+    sa.Column("pull_start", sa.Date),  # the go-live day: its partition also takes all older history
+    sa.Column("quiet_hours", sa.String(16)),  # e.g. 22:00-06:00, local time
+    sa.Column("quiet_timezone", sa.String(64)),  # an IANA zone; empty: UTC
+    sa.Column("created_at", UtcDateTime(), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP")),
 )
 
 # SQLite has no session variables: the sync marks its own transactions here (set and cleared inside

@@ -6,10 +6,12 @@ synced entity, a column added to a synced table) gets its triggers dropped and c
 new migration, written out as SQL text for both dialects, so the migration stands alone.
 """
 
+from alembic.autogenerate import render as alembic_render
 from alembic.autogenerate import renderers
-from alembic.operations import MigrateOperation
+from alembic.operations import MigrateOperation, ops
 
 from . import triggers
+from .schema import metadata
 
 _INDENT = "    "
 
@@ -62,6 +64,20 @@ def _render(autogen_context, op: TriggerStatements) -> list[str]:
             comment.append("#")
         comment[-1] += f" {table}"
     return [*comment, *render(op.statements)]
+
+
+_default_modify_table = alembic_render._render_modify_table
+
+
+@renderers.dispatch_for(ops.ModifyTableOps, replace=True)
+def _render_modify_table(autogen_context, op: ops.ModifyTableOps) -> list[str]:
+    """Alembic's batch block, keeping AUTOINCREMENT on SQLite tables that declare it: a rebuilt table
+    must never reuse a row id (`wms_changes` refers to rows by id), and reflection cannot see it."""
+    lines = _default_modify_table(autogen_context, op)
+    table = metadata.tables.get(op.table_name)
+    if lines and table is not None and table.kwargs.get("sqlite_autoincrement"):
+        lines[0] = lines[0].replace(") as batch_op:", ', table_kwargs={"sqlite_autoincrement": True}) as batch_op:')
+    return lines
 
 
 def _names(dialect: str, table: str) -> list[str]:

@@ -51,8 +51,8 @@ def _watched(table: str) -> list[str]:
 
 _SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 _SQLITE_QUIET = "(SELECT sync_writer FROM sync_context WHERE id = 1) = 0"
-_INSERT_CHANGE = ("INSERT INTO wms_changes (entity, row_id, qbd_id, operation, changed_fields, changed_at, "
-                  "status, attempts, next_attempt_at) VALUES ")
+_INSERT_CHANGE = ("INSERT INTO wms_changes (entity, company, row_id, qbd_id, operation, changed_fields, "
+                  "changed_at, status, attempts, next_attempt_at) VALUES ")
 SQLITE_CONTEXT = ("INSERT INTO sync_context (id, sync_writer) SELECT 1, 0 "
                   "WHERE NOT EXISTS (SELECT 1 FROM sync_context WHERE id = 1)")
 
@@ -64,14 +64,16 @@ def sqlite_header(entity: str, table: str, watched: list[str]) -> Triggers:
     return {
         f"{table}_capture_insert":
             f"CREATE TRIGGER {table}_capture_insert AFTER INSERT ON {table} WHEN {quiet} BEGIN "
-            f"{_INSERT_CHANGE}('{entity}', NEW.id, NEW.qbd_id, 'insert', NULL, {now}, 'pending', 0, {now}); END",
+            f"{_INSERT_CHANGE}('{entity}', NEW.company, NEW.id, NEW.qbd_id, 'insert', NULL, {now}, 'pending', 0, "
+            f"{now}); END",
         f"{table}_capture_update":
             f"CREATE TRIGGER {table}_capture_update AFTER UPDATE ON {table} WHEN {quiet} AND ({changed}) BEGIN "
-            f"{_INSERT_CHANGE}('{entity}', NEW.id, NEW.qbd_id, 'update', rtrim({fields}, ','), {now}, 'pending', "
-            f"0, {now}); UPDATE {table} SET updated_at = {now} WHERE id = NEW.id; END",
+            f"{_INSERT_CHANGE}('{entity}', NEW.company, NEW.id, NEW.qbd_id, 'update', rtrim({fields}, ','), {now}, "
+            f"'pending', 0, {now}); UPDATE {table} SET updated_at = {now} WHERE id = NEW.id; END",
         f"{table}_capture_delete":
             f"CREATE TRIGGER {table}_capture_delete AFTER DELETE ON {table} WHEN {quiet} BEGIN "
-            f"{_INSERT_CHANGE}('{entity}', OLD.id, OLD.qbd_id, 'delete', NULL, {now}, 'pending', 0, {now}); END",
+            f"{_INSERT_CHANGE}('{entity}', OLD.company, OLD.id, OLD.qbd_id, 'delete', NULL, {now}, 'pending', 0, "
+            f"{now}); END",
     }
 
 
@@ -85,8 +87,9 @@ def sqlite_lines(entity: str, table: str, lines: str, watched: list[str]) -> Tri
         found[f"{lines}_capture_{event.lower()}"] = (
             f"CREATE TRIGGER {lines}_capture_{event.lower()} AFTER {event} ON {lines} WHEN {quiet}{extra} "
             f"AND EXISTS (SELECT 1 FROM {table} WHERE id = {ref}.header_id) BEGIN "
-            f"{_INSERT_CHANGE}('{entity}', {ref}.header_id, (SELECT qbd_id FROM {table} WHERE id = "
-            f"{ref}.header_id), 'update', 'lines', {now}, 'pending', 0, {now});{touch} END")
+            f"{_INSERT_CHANGE}('{entity}', (SELECT company FROM {table} WHERE id = {ref}.header_id), "
+            f"{ref}.header_id, (SELECT qbd_id FROM {table} WHERE id = {ref}.header_id), 'update', 'lines', {now}, "
+            f"'pending', 0, {now});{touch} END")
     return found
 
 

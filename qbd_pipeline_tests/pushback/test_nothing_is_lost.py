@@ -16,8 +16,10 @@ def test_an_upsert_by_the_wms_is_captured_as_an_update_not_a_phantom_insert(serv
     loaded(server, wms)
     client = sdk_client(server)
     customer = client.qbd.customers.list(limit=1, **EU).data[0]
-    sql(wms, "INSERT INTO customers (qbd_id, name, full_name, is_active, phone) VALUES (:q, :n, :n, true, '555-0123') "
-             "ON CONFLICT (qbd_id) DO UPDATE SET phone = excluded.phone", q=customer.id, n=customer.name)
+    sql(wms, "INSERT INTO customers (company, qbd_id, name, full_name, is_active, phone) "
+             "VALUES (:c, :q, :n, :n, true, '555-0123') "
+             "ON CONFLICT (company, qbd_id) DO UPDATE SET phone = excluded.phone", c=END_USER, q=customer.id,
+        n=customer.name)
     assert [(c["operation"], c["changed_fields"]) for c in changes(wms)] == [("update", "phone")]
     assert push(server, wms).success
     after = client.qbd.customers.retrieve(customer.id, **EU)

@@ -139,7 +139,7 @@ def test_a_stale_fetch_never_overwrites_a_newer_row(server, wms):
     stale = customer.model_dump(by_alias=True, mode="json")
     with wms.engine().begin() as connection:
         stats = load_batch(connection, MAPPINGS["customers"], RESOURCES_BY_PATH["customers"], [stale],
-                           read_at=read_at)
+                           read_at=read_at, company=END_USER)
     assert (stats.updated, stats.unchanged) == (0, 1)
     customers, _ = TABLES["customers"]
     with wms.engine().connect() as connection:

@@ -56,7 +56,7 @@ def test_an_amount_with_more_decimal_places_than_the_wms_keeps_is_an_error_not_a
     vendor = sdk_client(server).qbd.vendors.list(limit=1, **EU).data[0]
     raw = {**vendor.model_dump(by_alias=True, mode="json"), "creditLimit": "100.555", "revisionNumber": "99"}
     with wms.engine().begin() as connection:
-        stats = load_batch(connection, MAPPINGS["vendors"], RESOURCES_BY_PATH["vendors"], [raw])
+        stats = load_batch(connection, MAPPINGS["vendors"], RESOURCES_BY_PATH["vendors"], [raw], company=END_USER)
     [error] = stats.errors
     assert stats.failed == 1 and "credit_limit" in error.message and "decimal places" in error.message
 

@@ -19,21 +19,25 @@ def claim(ctx: PushContext, finished_runs: frozenset[str] = frozenset()) -> dict
     minutes and a live run is never raced.
     """
     now, entity, run_id = utcnow(), ctx.entity.name, ctx.settings.run_id
+    mine = (sa.or_(wms_changes.c.company == ctx.company, wms_changes.c.company.is_(None)) if ctx.settings.takes_unnamed
+            else wms_changes.c.company == ctx.company)  # this company file's changes only
     finished = list(finished_runs) or ["-"]
     held = sa.and_(wms_changes.c.claimed_by.is_not(None), wms_changes.c.claimed_by != run_id,
                    wms_changes.c.claimed_by.not_in(finished),
                    wms_changes.c.claimed_at >= ledger.lease_cutoff(now, ctx.settings.lease_seconds))
     busy = (sa.select(wms_changes.c.row_id).where(
-        wms_changes.c.entity == entity, wms_changes.c.status == "pending", held))
+        wms_changes.c.entity == entity, wms_changes.c.status == "pending", held))  # any company: row ids are the WMS's
+    # A change claimed for this company file is its from now on (a dry run leaves the ledger as it was).
+    named = {} if ctx.settings.dry_run else {"company": sa.func.coalesce(wms_changes.c.company, ctx.company)}
     with ctx.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("LOCK TABLE wms_changes IN SHARE ROW EXCLUSIVE MODE")
         connection.execute(wms_changes.update().where(
-            wms_changes.c.entity == entity, wms_changes.c.status == "pending",
+            wms_changes.c.entity == entity, mine, wms_changes.c.status == "pending",
             wms_changes.c.next_attempt_at <= now,
             sa.not_(held),
             wms_changes.c.row_id.not_in(busy),
-        ).values(claimed_by=run_id, claimed_at=now))
+        ).values(claimed_by=run_id, claimed_at=now, **named))
         rows = connection.execute(sa.select(wms_changes).where(
             wms_changes.c.claimed_by == run_id, wms_changes.c.entity == entity,
             wms_changes.c.status == "pending").order_by(wms_changes.c.id)).all()

@@ -23,6 +23,8 @@ class PushSettings:
     backoff_seconds: float = 30.0
     lease_seconds: float = ledger.LEASE_SECONDS
     max_revision_retries: int = 3
+    # Rows the WMS made without naming a company file go to this one (the deployment's only company).
+    takes_unnamed: bool = False
 
 
 @dataclass
@@ -73,6 +75,8 @@ class PushContext:
     def __init__(self, conductor_resource: ConductorResource, engine: sa.Engine, entity: Entity,
                  settings: PushSettings) -> None:
         self.conductor = conductor_resource
+        conductor_resource.require()
+        self.company: str = conductor_resource.end_user_id  # the company file this push writes to
         self.quickbooks = QuickBooks(conductor_resource)  # writes are never replayed blindly
         self.engine = engine
         self.entity = entity
@@ -96,11 +100,12 @@ class PushContext:
         with self.engine.begin() as connection:
             self.stats.conflicts += record_conflicts(connection, conflict_rows(
                 decisions, run_id=self.settings.run_id, entity=self.entity.name, row_id=row_id, qbd_id=qbd_id,
-                now=utcnow()))
+                now=utcnow(), company=self.company))
 
     def plan(self, row_id: int, qbd_id: str | None, action: str, **detail) -> None:
         """A dry run's account of what it would do."""
-        self.stats.plan.append({"entity": self.entity.name, "row_id": row_id, "qbd_id": qbd_id, "action": action,
+        self.stats.plan.append({"company": self.company, "entity": self.entity.name, "row_id": row_id,
+                                "qbd_id": qbd_id, "action": action,
                                 **detail})
 
     def after_transaction(self, record: dict, wms_lines: list[dict] | None = None) -> None:
@@ -113,4 +118,4 @@ class PushContext:
 
     def refresh_touched(self) -> int:
         items, self._touched_items = self._touched_items, set()
-        return refresh_stock(self.quickbooks, self.engine, items)
+        return refresh_stock(self.quickbooks, self.engine, items, company=self.company)

@@ -74,7 +74,7 @@ def adopt(ctx: PushContext, row: dict, lines: list[dict], qbd: QbdResource, reco
     header, lines_table = ctx.header, ctx.lines_table
     with ctx.engine.connect() as connection:
         owner = connection.execute(sa.select(header.c.id).where(
-            header.c.qbd_id == record["id"], header.c.id != row["id"])).scalar()
+            header.c.company == ctx.company, header.c.qbd_id == record["id"], header.c.id != row["id"])).scalar()
     if owner is not None:
         label = record.get("fullName") or record.get("name") or record["id"]
         raise Rejected(f"QuickBooks already has {qbd.type_name} {label} ({record['id']}), linked to WMS row {owner}")
@@ -82,13 +82,13 @@ def adopt(ctx: PushContext, row: dict, lines: list[dict], qbd: QbdResource, reco
     paired = lines_table is not None and len(lines) == len(qbd_lines)
     with ctx.engine.begin() as connection, sync_writer(connection):
         connection.execute(header.update().where(header.c.id == row["id"]).values(
-            qbd_id=record["id"], qbd_revision_number=record["revisionNumber"],
+            company=ctx.company, qbd_id=record["id"], qbd_revision_number=record["revisionNumber"],
             qbd_updated_at=parse_instant(record["updatedAt"])))
-        link_changes(connection, ctx.entity.name, row["id"], record["id"])
+        link_changes(connection, ctx.entity.name, row["id"], record["id"], company=ctx.company)
         if paired:
             set_line_ids(connection, lines_table, {line["id"]: made[LINE_ID]
                                                    for line, made in zip(lines, qbd_lines, strict=True)})
-    row = {**row, "qbd_id": record["id"], "qbd_revision_number": record["revisionNumber"]}
+    row = {**row, "company": ctx.company, "qbd_id": record["id"], "qbd_revision_number": record["revisionNumber"]}
     if paired:
         lines = [{**line, LINE_ID: made[LINE_ID]} for line, made in zip(lines, qbd_lines, strict=True)]
     ctx.stats.created += 1

@@ -122,6 +122,9 @@ class Pusher(PushContext):
         if read.row is None:
             return skipped("the row no longer exists and no delete was recorded for it")
         row = read.row
+        if row.get("company") not in (None, self.company):
+            raise Rejected(f"WMS row {row_id} now belongs to company file {row['company']}, not {self.company} "
+                           "where it is synced: a record cannot move between company files (create it anew there)")
         if row.get("qbd_deleted_at") is not None:
             return remove.edit_of_deleted(self, row, changes)
         self._resolve_references(row, read.lines)
@@ -151,7 +154,7 @@ class Pusher(PushContext):
                     for record in records:
                         if record.get(column.name) is None and record.get(f"{prefix}_name"):
                             found = connection.execute(sa.select(table.c.qbd_id).where(
-                                name == record[f"{prefix}_name"])).scalar()
+                                table.c.company == self.company, name == record[f"{prefix}_name"])).scalar()
                             if found is None:
                                 if self.settings.dry_run:  # planned: created earlier in a real run
                                     record[column.name] = f"<new {prefix} {record[f'{prefix}_name']}>"

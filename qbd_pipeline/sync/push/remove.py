@@ -32,11 +32,12 @@ def restore(ctx: PushContext, row_id: int, changes: list) -> Outcome:
     if record is None:
         with ctx.engine.begin() as connection:
             deletes.mark_deleted(connection, ctx.entity.name, {qbd_id: read_at}, run_id=ctx.settings.run_id,
-                                 now=read_at, source="found missing when restoring it")
+                                 now=read_at, source="found missing when restoring it", company=ctx.company)
         return skipped(f"{what}; the record was deleted in QuickBooks and is marked so in the WMS")
     if read.row is None:  # deleted in the WMS: QuickBooks still has it, so it comes back
         with ctx.engine.begin() as connection:
-            load_batch(connection, ctx.mapping, qbd, [record], run_id=ctx.settings.run_id, read_at=read_at)
+            load_batch(connection, ctx.mapping, qbd, [record], run_id=ctx.settings.run_id, read_at=read_at,
+                       company=ctx.company)
         return skipped(f"{what}; the deleted row was restored from QuickBooks")
     writeback.write_back(ctx, qbd, record, row_id, newest_change=None, read_at=read_at, sent_lines=None)
     return skipped(f"{what}; QuickBooks' values were restored")
@@ -48,7 +49,7 @@ def edit_of_deleted(ctx: PushContext, row: dict, changes: list) -> Outcome:
     if not ctx.settings.dry_run:
         with ctx.engine.begin() as connection:
             deletes.record_edit_lost(connection, ctx.entity.name, {row["qbd_id"]: (row["id"], changes)},
-                                     run_id=ctx.settings.run_id, now=utcnow())
+                                     run_id=ctx.settings.run_id, now=utcnow(), company=ctx.company)
         ctx.stats.conflicts += 1
     reason = deletes.reason(f"at {when}")
     ctx.plan(row["id"], row["qbd_id"], "skip", reason=reason)
@@ -60,7 +61,7 @@ def gone(ctx: PushContext, row: dict) -> Outcome:
     now = utcnow()
     with ctx.engine.begin() as connection:
         deletes.mark_deleted(connection, ctx.entity.name, {row["qbd_id"]: now}, run_id=ctx.settings.run_id,
-                             now=now, source="found missing when pushing a WMS edit")
+                             now=now, source="found missing when pushing a WMS edit", company=ctx.company)
     ctx.stats.conflicts += 1
     ctx.after_transaction({}, ctx.read(row["id"]).lines)  # the delete moved its items' stock figures
     return skipped(deletes.reason("found missing when pushing a WMS edit"))
@@ -82,7 +83,8 @@ def delete(ctx: PushContext, row_id: int, qbd_id: str) -> Outcome:
     with ctx.engine.connect() as connection:
         agreed, data = connection.execute(sa.select(
             sync_snapshots.c.qbd_revision_number, sync_snapshots.c.data).where(
-            sync_snapshots.c.entity == ctx.entity.name, sync_snapshots.c.qbd_id == qbd_id)).one_or_none() \
+            sync_snapshots.c.company == ctx.company, sync_snapshots.c.entity == ctx.entity.name,
+            sync_snapshots.c.qbd_id == qbd_id)).one_or_none() \
             or (None, None)
     # The WMS row and its lines are gone; the agreed version still names the items it held.
     agreed_lines = json.loads(data).get(LINES, []) if data else []
@@ -107,7 +109,8 @@ def delete(ctx: PushContext, row_id: int, qbd_id: str) -> Outcome:
             ctx.quickbooks.delete(qbd, qbd_id)
         ctx.after_transaction(record or {}, agreed_lines)
     with ctx.engine.begin() as connection:
-        connection.execute(sync_snapshots.delete().where(sync_snapshots.c.entity == ctx.entity.name,
+        connection.execute(sync_snapshots.delete().where(sync_snapshots.c.company == ctx.company,
+                                                         sync_snapshots.c.entity == ctx.entity.name,
                                                          sync_snapshots.c.qbd_id == qbd_id))
     ctx.stats.deleted += 1
     return PUSHED

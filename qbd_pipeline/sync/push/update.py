@@ -33,13 +33,15 @@ def update(ctx: PushContext, row: dict, lines: list[dict], qbd: QbdResource, cha
         agreed = base
         with ctx.engine.connect() as connection:
             if agreed is None:
-                raw = read_snapshots(connection, entity.name, [row["qbd_id"]]).get(row["qbd_id"])
-                if sent_lines_pending(connection, entity.name, [row["qbd_id"]]):
+                raw = read_snapshots(connection, entity.name, [row["qbd_id"]], company=ctx.company).get(row["qbd_id"])
+                if sent_lines_pending(connection, entity.name, [row["qbd_id"]], company=ctx.company):
                     lines = writeback.link_lines(ctx, lines, qbd_lines, raw)  # an unanswered push sent them
-                agreed = read_agreed(connection, entity.name, {row["qbd_id"]: qbd_view}).get(row["qbd_id"])
+                agreed = read_agreed(connection, entity.name, {row["qbd_id"]: qbd_view},
+                                     company=ctx.company).get(row["qbd_id"])
             elif unconfirmed:
                 lines = writeback.link_lines(ctx, lines, qbd_lines, agreed)
-            prior = prior_decisions(connection, entity.name, [row["qbd_id"]]).get(row["qbd_id"], {})
+            prior = prior_decisions(connection, entity.name, [row["qbd_id"]],
+                                    company=ctx.company).get(row["qbd_id"], {})
         wms_view = comparable(mapping, row, lines)
         if agreed is None:
             agreed = inferred_base(wms_view, qbd_view, changed_fields(changes),
@@ -90,4 +92,4 @@ def update(ctx: PushContext, row: dict, lines: list[dict], qbd: QbdResource, cha
 def _intend(ctx: PushContext, qbd_id: str, intent: dict | None) -> None:
     """Write ahead what this push is about to send, so an unanswered one is recognised later."""
     with ctx.engine.begin() as connection:
-        record_intent(connection, ctx.entity.name, qbd_id, intent)
+        record_intent(connection, ctx.entity.name, qbd_id, intent, company=ctx.company)

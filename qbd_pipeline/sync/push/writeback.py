@@ -39,13 +39,15 @@ def write_back(ctx: PushContext, qbd: QbdResource, record: dict, row_id: int, ne
     now = utcnow()
     header, lines_table, mapping = ctx.header, ctx.lines_table, ctx.mapping
     mapped, lines = map_record(mapping, qbd, record, now, read_at)
+    mapped["company"] = ctx.company
     with ctx.engine.begin() as connection:
         lock_record(connection, header, lines_table, [row_id])
         newer = set() if newest_change is None else newer_fields(connection, ctx.entity.name, row_id, newest_change)
         with sync_writer(connection):
             if newer is ALL_FIELDS:
                 owned = {c.name for c in mapping.columns if c.readonly}
-                keep = {k: v for k, v in mapped.items() if k in owned or k.startswith("qbd_") or k == "synced_at"}
+                keep = {k: v for k, v in mapped.items()
+                        if k in owned or k.startswith("qbd_") or k in ("synced_at", "company")}
                 connection.execute(header.update().where(header.c.id == row_id).values(**keep))
                 _name_new_lines(ctx, connection, sent_lines, lines)
             else:
@@ -59,8 +61,8 @@ def write_back(ctx: PushContext, qbd: QbdResource, record: dict, row_id: int, ne
                         connection.execute(lines_table.insert(), [{**line, "header_id": row_id} for line in lines])
                 elif lines_table is not None:
                     _merge_newer_lines(ctx, connection, row_id, sent_lines, read_lines or [], lines)
-            write_snapshot(connection, ctx.entity.name, mapping, mapped, lines, now)
-        link_changes(connection, ctx.entity.name, row_id, record["id"])
+            write_snapshot(connection, ctx.entity.name, mapping, mapped, lines, now, company=ctx.company)
+        link_changes(connection, ctx.entity.name, row_id, record["id"], company=ctx.company)
 
 
 def _name_new_lines(ctx: PushContext, connection: sa.Connection, sent: list[dict] | None,
