@@ -12,6 +12,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="revision: write the next migration from wms/schema.py and the capture triggers")
     db.add_argument("-m", "--message", help="what the new revision changes (db revision)")
     db.add_argument("--url", help="SQLAlchemy URL (default: $WMS_DATABASE_URL, else the local SQLite file)")
+    from .companies_cli import add_arguments
+
+    add_arguments(sub.add_parser("companies", help="add, pause, resume or list the company files synced"))
     sub.add_parser("emulator", help="serve the Conductor API emulator (flags: python -m qbd_pipeline.emulator -h)",
                    add_help=False)
     sub.add_parser("demo", help="full initial load of the demo company into the local WMS")
@@ -43,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
             upgrade(engine)
         print(f"{where}: schema revision {current_revision(engine)}")
         return 0
+    if args.command == "companies":
+        from .companies_cli import run
+
+        return run(args, parser)
     if args.command == "demo":
         from .demo import main as demo_main
 

@@ -165,26 +165,31 @@ def pull_act(defs, engine) -> int:
     import dagster as dg
     import sqlalchemy as sa
 
-    from .quickbooks.partitions import pull_partitions
+    from .quickbooks.partitions import days, ensure_companies, key
+    from .settings import COMPANY_TAG
     from .wms.schema import sync_state
 
+    company = os.environ["CONDUCTOR_END_USER_ID"]
     with engine.connect() as connection:
         marked = connection.execute(sa.select(sa.func.count()).select_from(sync_state).where(
-            sync_state.c.fetched_through.is_not(None))).scalar_one()
-    first, last = pull_partitions.get_first_partition_key(), pull_partitions.get_last_partition_key()
+            sync_state.c.company == company, sync_state.c.fetched_through.is_not(None))).scalar_one()
+    first, last = days.get_first_partition_key(), days.get_last_partition_key()
     initial = marked < len(ENTITY_ORDER)
+    tags = {COMPANY_TAG: company}
     if initial:
-        count = len(pull_partitions.get_partition_keys())
-        print(f"pull: a full initial load of every entity, partitions {first} .. {last} ({count}) in one run ...")
-        tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+        count = len(days.get_partition_keys())
+        print(f"pull: a full initial load of company file {company}, days {first} .. {last} ({count}) in one run ...")
+        tags.update({"dagster/asset_partition_range_start": str(key(company, first)),
+                     "dagster/asset_partition_range_end": str(key(company, last))})
     else:
-        print(f"pull: what changed in QuickBooks since the last run (partition {last}, from the high-water marks) ...")
-        tags = {}
+        print(f"pull: what changed in company file {company} since the last run (day {last}, from the high-water "
+              "marks) ...")
     began = time.monotonic()
     with dg.DagsterInstance.get() as instance:
+        ensure_companies(instance, [company])
         result = defs.resolve_job_def("qbd_incremental_pull").execute_in_process(
             instance=instance, raise_on_error=False, tags=tags, run_config=QUIET_PULL,
-            partition_key=None if initial else last)
+            partition_key=None if initial else key(company, last))
     wall = time.monotonic() - began
     rows = {}
     for event in result.get_asset_materialization_events():

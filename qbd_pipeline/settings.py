@@ -42,19 +42,14 @@ def pull_start() -> str:
 
 
 END_USER_VAR = "CONDUCTOR_END_USER_ID"
+# Every run that talks to QuickBooks carries its company file's Conductor end user in this tag; the
+# instance configs allow one run per value at a time (and per `dagster/partition/company`, the tag
+# Dagster gives a run of the pull assets' partitions however it was started).
 COMPANY_TAG = "qbd/end_user"
+PARTITION_COMPANY_TAG = "dagster/partition/company"
 
 
-def company_key() -> str:
-    """The company file this code location serves (its Conductor end user), as runs are tagged."""
-    return os.environ.get(END_USER_VAR) or "default"
-
-
-def quickbooks_pool() -> str:
-    """The Dagster pool of every step that talks to QuickBooks: one at a time per company file.
-
-    The instance configs run pools at run granularity with a default limit of 1, so a run that
-    needs the pool stays queued while another run of the same company file is in progress, however
-    either was started (schedule, sensor, backfill, the asset page).
-    """
-    return f"quickbooks/{company_key()}"
+def default_company() -> str | None:
+    """The company file of `CONDUCTOR_END_USER_ID`, if set: registered as the first company, and the
+    one a run names when it names none (a deployment of one company file needs nothing else)."""
+    return (os.environ.get(END_USER_VAR) or "").strip() or None

@@ -3,9 +3,7 @@
 Every minute: `sync_runs` rows still `running` whose heartbeat is older than the lease become
 `cancelled` (Dagster knows the run was terminated) or `failed` with the time of the last sign of
 life; a Dagster run still marked started whose steps all stopped beating is marked failed too, so
-the one-run-per-company-file pool is free again. Their push claims have expired by then.
-
-It also makes sure the company file's pool exists (see `concurrency`) as soon as the daemon starts.
+the company file's one-run-at-a-time slot is free again. Their push claims have expired by then.
 The sensor is on by default: it only reads and writes the WMS ledger and the instance, never
 QuickBooks.
 """
@@ -13,7 +11,6 @@ QuickBooks.
 import dagster as dg
 import sqlalchemy as sa
 
-from .concurrency import ensure_company_pool
 from .sync import ledger
 from .wms.resources import WmsDatabase
 from .wms.schema import sync_runs
@@ -48,7 +45,6 @@ def close_stopped_runs(instance: dg.DagsterInstance, engine: sa.Engine, lease_se
 @dg.sensor(minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
            description="Close runs whose process stopped without finishing (kill -9, a lost host).")
 def sync_watchdog(context: dg.SensorEvaluationContext, wms: WmsDatabase):
-    ensure_company_pool(context.instance)
     try:
         closed = close_stopped_runs(context.instance, wms.engine())
     except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:

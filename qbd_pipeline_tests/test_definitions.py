@@ -16,6 +16,7 @@ def test_a_run_without_the_secret_fails_with_one_line_naming_it(monkeypatch, tmp
     import importlib
 
     import qbd_pipeline.definitions as definitions
+    from qbd_pipeline.quickbooks.partitions import ensure_companies, key
     from qbd_pipeline.wms.migrate import upgrade
     from qbd_pipeline.wms.resources import make_engine
 
@@ -26,7 +27,9 @@ def test_a_run_without_the_secret_fails_with_one_line_naming_it(monkeypatch, tmp
     upgrade(make_engine(url))
     try:
         job = importlib.reload(definitions).defs.resolve_job_def("qbd_incremental_pull")
-        result = job.execute_in_process(partition_key="2026-11-01", instance=dg.DagsterInstance.ephemeral(),
+        instance = dg.DagsterInstance.ephemeral()
+        ensure_companies(instance, ["end_usr_x"])
+        result = job.execute_in_process(partition_key=key("end_usr_x", "2026-11-01"), instance=instance,
                                         raise_on_error=False)
     finally:
         monkeypatch.undo()

@@ -17,7 +17,7 @@ LAYERS: list[set[str]] = [
     {"settings", "spec"},
     {"conductor", "wms"},
     {"sync"},
-    {"quickbooks", "pushback", "watchdog", "concurrency", "definitions", "cli", "demo", "devserver",
+    {"quickbooks", "pushback", "watchdog", "definitions", "cli", "companies_cli", "demo", "devserver",
      "processes", "reports", "__init__"},
 ]
 # Within the client layer, the two sides know nothing of each other.

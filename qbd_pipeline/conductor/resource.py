@@ -44,6 +44,12 @@ class ConductorResource(dg.ConfigurableResource):
     read_max_retries: int = Field(default=2, description="SDK retries for idempotent reads.")
     strict_responses: bool = Field(default=True, description="Validate every response against the SDK models.")
 
+    def for_company(self, company: str) -> "ConductorResource":
+        """The same settings for another company file (end user): runs of many company files share
+        one resource and its secret."""
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        return ConductorResource(**{**values, "end_user_id": company})
+
     def require(self) -> None:
         """Fail with one line naming the missing variable, before any request is made."""
         for value, variable, what in ((self.secret_key, SECRET_KEY_VAR, "the Conductor secret key"),

@@ -13,8 +13,9 @@ from pydantic import Field
 
 from ..conductor.resource import ConductorResource
 from ..quickbooks.checks import failed_pushes_check
+from ..quickbooks.company_runs import company_of_run
 from ..reports import report_table
-from ..settings import COMPANY_TAG, company_key, quickbooks_pool
+from ..settings import COMPANY_TAG
 from ..spec.entities import ENTITIES, Entity
 from ..sync import companies, ledger
 from ..sync.progress import Progress
@@ -35,9 +36,12 @@ class PushBackConfig(dg.Config):
     backoff_seconds: float = Field(default=30.0, ge=0, description="First retry delay; doubles per attempt.")
 
 
-def live_push_runs(instance: dg.DagsterInstance) -> frozenset[str]:
+def live_push_runs(instance: dg.DagsterInstance, company: str | None = None,
+                   default: str | None = None) -> frozenset[str]:
+    """Push-back runs queued or in progress (of one company file, when given: a run without the tag is
+    the `default` company's, as the run itself takes it)."""
     runs = instance.get_runs(filters=dg.RunsFilter(job_name=JOB_NAME, statuses=IN_PROGRESS))
-    return frozenset(r.run_id for r in runs)
+    return frozenset(r.run_id for r in runs if company is None or r.tags.get(COMPANY_TAG, default) == company)
 
 
 def finished_claimants(instance: dg.DagsterInstance, engine: sa.Engine) -> frozenset[str]:
@@ -64,11 +68,11 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
         ins={f"after_{d}": dg.In(dg.Nothing) for d in entity.depends_on},
         out=dg.Out(dict, description="What was pushed, or in a dry run the plan."),
         tags={"kind": "quickbooks"},
-        pool=quickbooks_pool(),
         description=f"Push pending WMS changes of {entity.name} to QuickBooks ({entity.conflict_rule}).",
     )
     def _push(context: dg.OpExecutionContext, config: PushBackConfig, conductor: ConductorResource,
               wms: WmsDatabase) -> dg.Output:
+        conductor = conductor.for_company(company_of_run(context, conductor))
         conductor.require_for_step()
         engine = wms.engine()
         with engine.begin() as connection:
@@ -103,7 +107,7 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
         for error in stats.errors:
             context.log.error(f"{entity.name} row {error['row_id']}: {error['error']}")
         if entity.direction == "both" and not config.dry_run:  # a refused change shows on its entity's asset
-            context.log_event(failed_pushes_check(entity, engine))
+            context.log_event(failed_pushes_check(entity, engine, conductor.end_user_id))
         summary = {k: getattr(stats, k) for k in ("pushed", "created", "updated", "deleted", "skipped", "failed",
                                                   "retry_later", "gave_up", "conflicts")}
         summary["api_requests"] = stats.requests  # what QuickBooks was asked, reads ahead included
@@ -134,7 +138,7 @@ def _one_flag_for_every_op(config: PushBackRunConfig) -> dg.RunConfig:
 
 
 @dg.job(name=JOB_NAME, config=_one_flag_for_every_op, executor_def=dg.in_process_executor,
-        tags={COMPANY_TAG: company_key()})
+        description="Push one company file's pending WMS changes (tag qbd/end_user; the sensor sets it).")
 def wms_push_back() -> None:
     done: dict[str, object] = {}
     for entity in ENTITIES:  # the table lists dependencies before their dependents

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from ..conductor.resource import ConductorResource
 from ..quickbooks.checks import failed_pushes_check
-from ..settings import quickbooks_pool
+from ..quickbooks.company_runs import company_of_run
 from ..spec.entities import ENTITIES
 from ..sync.failed_changes import resolve_failed, restore_dismissed
 from ..wms.resources import WmsDatabase
@@ -24,11 +24,13 @@ class FailedChangesConfig(dg.Config):
                                   description="Only these wms_changes ids (empty: every failed change of the entity).")
 
 
-@dg.op(name="resolve_failed_changes", out=dg.Out(list), pool=quickbooks_pool(), tags={"kind": "quickbooks"})
+@dg.op(name="resolve_failed_changes", out=dg.Out(list), tags={"kind": "quickbooks"})
 def _resolve(context: dg.OpExecutionContext, config: FailedChangesConfig, wms: WmsDatabase,
              conductor: ConductorResource) -> dg.Output:
     """Dismissed edits are not pushed, and their records get QuickBooks' version back: nothing stays
-    different between the two sides."""
+    different between the two sides. A dismissal restores records from the run's company file."""
+    company = company_of_run(context, conductor)
+    conductor = conductor.for_company(company)
     if config.action == "dismiss":
         conductor.require_for_step()
     try:
@@ -44,7 +46,7 @@ def _resolve(context: dg.OpExecutionContext, config: FailedChangesConfig, wms: W
         context.log.info(f"{restored} record(s) got QuickBooks' version back")
     for entity in ENTITIES:  # the entities' assets show what is left failed
         if entity.direction == "both" and (not config.entity or config.entity == entity.name):
-            context.log_event(failed_pushes_check(entity, wms.engine()))
+            context.log_event(failed_pushes_check(entity, wms.engine(), company))
     return dg.Output(ids, metadata={"changes": len(ids), "restored": restored, "action": config.action,
                                     "by": config.by,
                                     "reason": config.reason, "ids": dg.MetadataValue.json(ids[:500])})

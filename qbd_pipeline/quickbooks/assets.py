@@ -1,7 +1,8 @@
 """The pull: one partitioned asset per sync entity, built from the entity table.
 
-Each materialization fetches one `updatedAfter`/`updatedBefore` window (a backfill of any range is
-one run and one window) reaching back to the entity's high-water mark, marks what QuickBooks deleted,
+Partitions are company file x day. Each materialization fetches one company's `updatedAfter`/
+`updatedBefore` window (a backfill of any range of days is one run and one window per company)
+reaching back to the company's high-water mark for the entity, marks what QuickBooks deleted,
 and records a `sync_runs` row and any per-record `sync_errors` (the work is `sync.pull`'s).
 """
 
@@ -14,15 +15,16 @@ from pydantic import Field
 from ..conductor.fetch import FetchFailed
 from ..conductor.resource import ConductorResource
 from ..reports import report_table
-from ..settings import freshness_hours, pull_lookback_minutes, quickbooks_pool
+from ..settings import freshness_hours, pull_lookback_minutes
 from ..spec.entities import ENTITIES, Entity
 from ..spec.mapping import MAPPINGS
+from ..sync import companies
 from ..sync.pull import PullResult, PullSettings, pull_entity
 from ..wms.resources import WmsDatabase
 from ..wms.schema import TABLES
 from .checks import after_failed_fetch
 from .keys import GROUP, asset_key
-from .partitions import first_partition_key, pull_partitions
+from .partitions import is_first_day, pull_partitions, split
 
 
 class PullConfig(dg.Config):
@@ -65,21 +67,29 @@ def pull_metadata(result: PullResult, row_count: int) -> dict:
 
 def run_pull(context: dg.AssetExecutionContext, entity: Entity, conductor: ConductorResource,
              wms: WmsDatabase, config: PullConfig) -> dg.MaterializeResult:
+    keys = context.partition_key_range
+    (company, first), (last_company, last) = split(keys.start), split(keys.end)
+    if company != last_company:
+        raise dg.Failure(description=f"a run pulls one company file: this range spans {company} to {last_company}; "
+                                     "backfill each company's days (one run each)", allow_retries=False)
+    conductor = conductor.for_company(company)
     conductor.require_for_step()
     engine = wms.engine()
     window = context.partition_time_window
-    keys = context.partition_key_range
+    with engine.begin() as connection:
+        companies.register(connection, company)
+        settings = companies.get(connection, company)
     try:
         result = pull_entity(
             conductor, engine, entity, run_id=context.run.run_id,
-            partition_start=None if keys.start == first_partition_key() else window.start,
-            partition_end=window.end, partition_range=f"{keys.start}...{keys.end}",
+            partition_start=None if is_first_day(first, settings.pull_start) else window.start,
+            partition_end=window.end, partition_range=f"{company}: {first}...{last}",
             settings=PullSettings(lookback_minutes=config.lookback_minutes, page_size=config.page_size,
                                   batch_size=config.batch_size, max_restarts=config.max_restarts,
                                   refetch=config.refetch),
             on_progress=context.log.info)
     except FetchFailed as exc:  # QuickBooks did not serve the window: the step fails, saying so
-        for evaluation in after_failed_fetch(entity, engine, str(exc)):
+        for evaluation in after_failed_fetch(entity, engine, str(exc), company):
             context.log_event(evaluation)  # the checks still say what the WMS holds, not "execution failed"
         raise dg.Failure(description=f"{entity.name}: QuickBooks did not serve the window: {exc}. The high-water "
                                      "mark did not move, so the next run fetches the window again.") from exc
@@ -89,8 +99,10 @@ def run_pull(context: dg.AssetExecutionContext, entity: Entity, conductor: Condu
         context.log.error(f"{entity.name} {error.qbd_id}: {error.code}: {error.message}")
     if len(result.totals.errors) > 20:
         context.log.error(f"{entity.name}: {len(result.totals.errors) - 20} more; all are in sync_error_list")
+    header = TABLES[entity.name][0]
     with engine.connect() as connection:
-        row_count = connection.execute(sa.select(sa.func.count()).select_from(TABLES[entity.name][0])).scalar_one()
+        row_count = connection.execute(sa.select(sa.func.count()).select_from(header).where(
+            header.c.company == company)).scalar_one()
     return dg.MaterializeResult(metadata=pull_metadata(result, row_count))
 
 
@@ -104,7 +116,6 @@ def build_pull_asset(entity: Entity) -> dg.AssetsDefinition:
         backfill_policy=dg.BackfillPolicy.single_run(),
         deps=[asset_key(d) for d in entity.depends_on],
         kinds={"quickbooks", "sql"},
-        pool=quickbooks_pool(),
         freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=freshness_hours()),
                                                         warn_window=timedelta(hours=freshness_hours() * 2 / 3)),
         description=f"QuickBooks Desktop {entity.name.replace('_', ' ')}, pulled into the WMS table "

@@ -20,10 +20,10 @@ import dagster as dg
 
 from ..conductor.resource import ConductorResource
 from ..reports import report_table
-from ..settings import quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
 from ..sync import audit
 from ..wms.resources import WmsDatabase
+from .company_runs import company_of_run
 from .keys import asset_key
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
@@ -64,7 +64,7 @@ def check_result(entity: str, name: str, severity: dg.AssetCheckSeverity, findin
                                severity=severity, description=finding.description, metadata=metadata)
 
 
-def after_failed_fetch(entity: Entity, engine, reason: str) -> list[dg.AssetCheckEvaluation]:
+def after_failed_fetch(entity: Entity, engine, reason: str, company: str) -> list[dg.AssetCheckEvaluation]:
     """The WMS checks of an entity whose fetch failed, evaluated on what the WMS holds, each saying
     the fetch failed (their own step is skipped)."""
     evaluations = []
@@ -72,7 +72,7 @@ def after_failed_fetch(entity: Entity, engine, reason: str) -> list[dg.AssetChec
         for name, (applies, severity, _description, find) in WMS_CHECKS.items():
             if not applies(entity.name):
                 continue
-            result = check_result(entity.name, name, severity, find(connection, entity.name))
+            result = check_result(entity.name, name, severity, find(connection, entity.name, company))
             evaluations.append(dg.AssetCheckEvaluation(
                 asset_key=result.asset_key, check_name=name, passed=result.passed, severity=severity,
                 description=f"{result.description} (evaluated on what the WMS holds: this run's fetch failed, "
@@ -81,11 +81,12 @@ def after_failed_fetch(entity: Entity, engine, reason: str) -> list[dg.AssetChec
     return evaluations
 
 
-def failed_pushes_check(entity: Entity, engine) -> dg.AssetCheckEvaluation:
+def failed_pushes_check(entity: Entity, engine, company: str) -> dg.AssetCheckEvaluation:
     """`no_failed_pushes` as a push leaves it: logged by the push op, so a change QuickBooks refused
     turns its entity's asset red even though the push-back run itself went on and succeeded."""
     with engine.connect() as connection:
-        result = check_result(entity.name, "no_failed_pushes", ERROR, audit.failed_pushes(connection, entity.name))
+        result = check_result(entity.name, "no_failed_pushes", ERROR,
+                              audit.failed_pushes(connection, entity.name, company))
     return dg.AssetCheckEvaluation(asset_key=result.asset_key, check_name="no_failed_pushes", passed=result.passed,
                                    severity=ERROR, description=result.description, metadata=result.metadata)
 
@@ -101,10 +102,11 @@ def build_wms_checks(entity: Entity) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(name=f"check_{entity.name}", specs=specs, can_subset=True,
                           description=f"Checks of qbd/{entity.name} against the WMS alone.")
     def _checks(context: dg.AssetCheckExecutionContext, wms: WmsDatabase) -> Iterator[dg.AssetCheckResult]:
+        company = company_of_run(context)
         with wms.engine().connect() as connection:
             for name in _selected(context, specs):
                 _applies, severity, _description, find = WMS_CHECKS[name]
-                yield check_result(entity.name, name, severity, find(connection, entity.name))
+                yield check_result(entity.name, name, severity, find(connection, entity.name, company))
 
     return _checks
 
@@ -112,10 +114,11 @@ def build_wms_checks(entity: Entity) -> dg.AssetChecksDefinition:
 def build_audit_checks(entity: Entity) -> dg.AssetChecksDefinition:
     specs = _specs(entity, AUDIT_CHECKS)
 
-    @dg.multi_asset_check(name=f"audit_{entity.name}", specs=specs, can_subset=True, pool=quickbooks_pool(),
+    @dg.multi_asset_check(name=f"audit_{entity.name}", specs=specs, can_subset=True,
                           description=f"Checks of qbd/{entity.name} against QuickBooks (reads QuickBooks).")
     def _audit(context: dg.AssetCheckExecutionContext, wms: WmsDatabase,
                conductor: ConductorResource) -> Iterator[dg.AssetCheckResult]:
+        conductor = conductor.for_company(company_of_run(context, conductor))
         conductor.require_for_step()
         for name in _selected(context, specs):
             _applies, severity, _description, find = AUDIT_CHECKS[name]

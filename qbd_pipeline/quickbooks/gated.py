@@ -1,28 +1,36 @@
-"""Schedules of whole jobs that talk to QuickBooks (the audit, the reconciliation): each tick makes
-sure the company file's pool exists, then asks the gates (quiet hours, QuickBooks answering)."""
+"""Schedules of whole jobs that talk to QuickBooks (the audit, the reconciliation): each tick requests
+one run per active company file whose gates (quiet hours, QuickBooks answering) are open."""
 
 import dagster as dg
 
-from ..concurrency import ensure_company_pool
 from ..conductor.resource import ConductorResource
-from ..settings import COMPANY_TAG, company_key
-from ..sync.gates import gate
+from ..settings import COMPANY_TAG
+from ..wms.resources import WmsDatabase
+from .company_runs import active, gate_company
 
 
 def gated_schedule(job: dg.JobDefinition, *, name: str, cron_schedule: str, what: str,
                    description: str) -> dg.ScheduleDefinition:
-    """A schedule (off by default) requesting `job` on `cron_schedule` (UTC) while the gates are open;
-    a skipped tick says why ("<what> skipped: ...")."""
+    """A schedule (off by default) requesting `job` on `cron_schedule` (UTC) for every active company
+    file whose gates are open; a skipped company says why ("<what> skipped: ...")."""
 
     @dg.schedule(job=job, cron_schedule=cron_schedule, execution_timezone="UTC", name=name,
                  default_status=dg.DefaultScheduleStatus.STOPPED, description=description)
-    def _schedule(context: dg.ScheduleEvaluationContext, conductor: ConductorResource):
-        ensure_company_pool(context.instance)
-        allowed = gate(conductor, context.scheduled_execution_time)
-        if not allowed.open:
-            return dg.SkipReason(f"{what} skipped: {allowed.reason}")
+    def _schedule(context: dg.ScheduleEvaluationContext, conductor: ConductorResource, wms: WmsDatabase):
+        when = context.scheduled_execution_time
         key = name.removeprefix("qbd_").removesuffix("_schedule")
-        return dg.RunRequest(run_key=f"{key}@{context.scheduled_execution_time.isoformat(timespec='minutes')}",
-                             tags={COMPANY_TAG: company_key()})
+        requests, skipped = [], []
+        for company in active(wms.engine(), context.instance):
+            allowed = gate_company(conductor, company, when)
+            if not allowed.open:
+                skipped.append(f"{company.id}: {allowed.reason}")
+                continue
+            requests.append(dg.RunRequest(run_key=f"{key}|{company.id}@{when.isoformat(timespec='minutes')}",
+                                          tags={COMPANY_TAG: company.id}))
+        if not requests:
+            return dg.SkipReason(f"{what} skipped: " + ("; ".join(skipped) or "no active company file"))
+        for reason in skipped:
+            context.log.info(f"{what} skipped for {reason}")
+        return requests
 
     return _schedule

@@ -10,10 +10,10 @@ asset, and a `sync_runs` row (direction `reconcile`).
 import dagster as dg
 
 from ..conductor.resource import ConductorResource
-from ..settings import COMPANY_TAG, company_key, quickbooks_pool
 from ..spec.entities import ENTITIES, Entity
 from ..sync.pull import PullSettings, pull_entity
 from ..wms.resources import WmsDatabase
+from .company_runs import company_of_run
 from .gated import gated_schedule
 from .keys import asset_key
 
@@ -22,9 +22,10 @@ JOB_NAME = "qbd_reconcile"
 
 def build_reconcile_op(entity: Entity) -> dg.OpDefinition:
     @dg.op(name=f"reconcile_{entity.name}", ins={f"after_{d}": dg.In(dg.Nothing) for d in entity.depends_on},
-           out=dg.Out(dict), tags={"kind": "quickbooks"}, pool=quickbooks_pool(),
+           out=dg.Out(dict), tags={"kind": "quickbooks"},
            description=f"List every QuickBooks {entity.name.replace('_', ' ')} record and reconcile the WMS.")
     def _reconcile(context: dg.OpExecutionContext, conductor: ConductorResource, wms: WmsDatabase) -> dict:
+        conductor = conductor.for_company(company_of_run(context, conductor))
         conductor.require_for_step()
         result = pull_entity(conductor, wms.engine(), entity, run_id=context.run_id, partition_start=None,
                              partition_end=None, partition_range="reconcile",
@@ -45,8 +46,9 @@ def build_reconcile_op(entity: Entity) -> dg.OpDefinition:
 RECONCILE_OPS = {entity.name: build_reconcile_op(entity) for entity in ENTITIES}
 
 
-@dg.job(name=JOB_NAME, executor_def=dg.in_process_executor, tags={COMPANY_TAG: company_key()},
-        description="List every record in QuickBooks and reconcile the WMS (older deletes, anything missed).")
+@dg.job(name=JOB_NAME, executor_def=dg.in_process_executor,
+        description="List every record of one company file (tag qbd/end_user) in QuickBooks and reconcile the WMS "
+                    "(older deletes, anything missed).")
 def qbd_reconcile() -> None:
     done: dict[str, object] = {}
     for entity in ENTITIES:

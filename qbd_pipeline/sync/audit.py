@@ -4,6 +4,7 @@ Each check sits on the asset whose data is wrong and says where the cause is: a 
 not take is a finding of its own entity (never of the orders held back by it); an order naming a
 customer the WMS lacks is the order's finding, and names the customer's pull error when there is
 one. A fetch that failed is not a finding here: the materialization itself fails and says why.
+Every finding is of one company file's records.
 """
 
 from dataclasses import dataclass, field
@@ -28,13 +29,15 @@ class Finding:
     figures: dict = field(default_factory=dict)
 
 
-def _open_errors(connection: sa.Connection, entity: str, qbd_ids: list[str] | None = None) -> dict[str, dict]:
+def _open_errors(connection: sa.Connection, entity: str, company: str,
+                 qbd_ids: list[str] | None = None) -> dict[str, dict]:
     """Open pull errors of `entity` (only for `qbd_ids` when given): qbd_id -> the newest error."""
     query = sa.select(sync_errors.c.qbd_id, sync_errors.c.error_code, sync_errors.c.message,
                       sa.func.min(sync_errors.c.created_at).label("first_seen"),
                       sa.func.max(sync_errors.c.created_at).label("last_seen"),
                       sa.func.count().label("attempts")).where(
-        sync_errors.c.entity == entity, sync_errors.c.resolved_at.is_(None), sync_errors.c.qbd_id.is_not(None)
+        sync_errors.c.company == company, sync_errors.c.entity == entity, sync_errors.c.resolved_at.is_(None),
+        sync_errors.c.qbd_id.is_not(None)
     ).group_by(sync_errors.c.qbd_id, sync_errors.c.error_code, sync_errors.c.message).order_by(sync_errors.c.qbd_id)
     if qbd_ids is not None:
         query = query.where(sync_errors.c.qbd_id.in_(qbd_ids))
@@ -46,9 +49,9 @@ def _open_errors(connection: sa.Connection, entity: str, qbd_ids: list[str] | No
     return found
 
 
-def pull_errors(connection: sa.Connection, entity: str) -> Finding:
+def pull_errors(connection: sa.Connection, entity: str, company: str) -> Finding:
     """Records QuickBooks sent that the WMS could not take and no later pull has accepted yet."""
-    errors = _open_errors(connection, entity)
+    errors = _open_errors(connection, entity, company)
     sample = [{"qbd_id": qbd_id, "code": e["error_code"], "message": e["message"][:300],
                "first_seen": e["first_seen"].isoformat(timespec="seconds"), "attempts": e["attempts"]}
               for qbd_id, e in list(errors.items())[:SAMPLE]]
@@ -59,11 +62,12 @@ def pull_errors(connection: sa.Connection, entity: str) -> Finding:
                    len(errors), sample)
 
 
-def failed_pushes(connection: sa.Connection, entity: str) -> Finding:
+def failed_pushes(connection: sa.Connection, entity: str, company: str) -> Finding:
     """WMS changes the push gave up on: they wait for an operator (`wms_failed_changes`)."""
     rows = connection.execute(sa.select(wms_changes.c.id, wms_changes.c.row_id, wms_changes.c.qbd_id,
                                         wms_changes.c.attempts, wms_changes.c.last_error).where(
-        wms_changes.c.entity == entity, wms_changes.c.status == "failed").order_by(wms_changes.c.id)).all()
+        wms_changes.c.entity == entity, sa.or_(wms_changes.c.company == company, wms_changes.c.company.is_(None)),
+        wms_changes.c.status == "failed").order_by(wms_changes.c.id)).all()
     if not rows:
         return Finding(True, f"no {entity} change is waiting for an operator")
     sample = [{"change_id": r.id, "wms_row_id": r.row_id, "qbd_id": r.qbd_id, "attempts": r.attempts,
@@ -81,7 +85,7 @@ def reference_columns(entity: str) -> list[tuple[bool, Col]]:
     return found
 
 
-def orphan_references(connection: sa.Connection, entity: str) -> Finding:
+def orphan_references(connection: sa.Connection, entity: str, company: str) -> Finding:
     """Rows (and lines) naming a customer, vendor or item by QuickBooks id that the WMS does not hold."""
     header, lines = TABLES[entity]
     total, sample, by_column = 0, [], {}
@@ -92,7 +96,7 @@ def orphan_references(connection: sa.Connection, entity: str) -> Finding:
         value = source.c[column.name]
         same_company = sa.or_(target.c.company == header.c.company, header.c.company.is_(None))
         query = sa.select(header.c.id, header.c.qbd_id, value.label("missing")).where(
-            value.is_not(None), ~sa.exists().where(target.c.qbd_id == value, same_company))
+            header.c.company == company, value.is_not(None), ~sa.exists().where(target.c.qbd_id == value, same_company))
         if on_line:
             query = query.select_from(source.join(header, header.c.id == source.c.header_id))
         rows = connection.execute(query.order_by(header.c.id)).all()
@@ -101,7 +105,7 @@ def orphan_references(connection: sa.Connection, entity: str) -> Finding:
         where = f"{source.name}.{column.name}"
         by_column[where] = len(rows)
         total += len(rows)
-        causes = _open_errors(connection, column.refers_to, sorted({r.missing for r in rows[:SAMPLE]}))
+        causes = _open_errors(connection, column.refers_to, company, sorted({r.missing for r in rows[:SAMPLE]}))
         for r in rows[:SAMPLE - len(sample)]:
             cause = causes.get(r.missing)
             sample.append({"wms_row_id": r.id, "qbd_id": r.qbd_id, "column": where, "missing": r.missing,
@@ -130,7 +134,7 @@ def total_column(entity: str) -> str | None:
     return None
 
 
-def totals_against_lines(connection: sa.Connection, entity: str) -> Finding:
+def totals_against_lines(connection: sa.Connection, entity: str, company: str) -> Finding:
     """Each synced order's total equals the sum of its lines' amounts (rows with WMS edits in flight aside)."""
     column = total_column(entity)
     header, lines = TABLES[entity]
@@ -140,7 +144,8 @@ def totals_against_lines(connection: sa.Connection, entity: str) -> Finding:
     rows = connection.execute(
         sa.select(header.c.id, header.c.qbd_id, header.c.ref_number, header.c[column].label("total"),
                   summed.label("lines")).select_from(header.outerjoin(lines, lines.c.header_id == header.c.id))
-        .where(header.c.qbd_id.is_not(None), header.c.qbd_deleted_at.is_(None), ~in_flight)
+        .where(header.c.company == company, header.c.qbd_id.is_not(None), header.c.qbd_deleted_at.is_(None),
+               ~in_flight)
         .group_by(header.c.id, header.c.qbd_id, header.c.ref_number, header.c[column])
         .having(summed != sa.func.round(sa.func.coalesce(header.c[column], 0), 2)).order_by(header.c.id)).all()
     if not rows:
@@ -171,7 +176,7 @@ def row_counts(conductor: ConductorResource, engine: sa.Engine, entity: str) -> 
         if in_quickbooks != in_wms:
             off.append(f"{qbd.path}: QuickBooks {in_quickbooks:,}, the WMS {in_wms:,}")
     with engine.connect() as connection:
-        waiting = len(_open_errors(connection, entity))
+        waiting = len(_open_errors(connection, entity, conductor.end_user_id))
     if not off:
         return Finding(True, f"QuickBooks and the WMS hold the same number of {entity} records", figures=figures)
     why = f" ({waiting} record(s) could not be synced: see no_sync_errors)" if waiting else (

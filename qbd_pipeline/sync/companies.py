@@ -32,6 +32,10 @@ def register(connection: sa.Connection, company: str) -> None:
     connection.execute(insert.values(id=company, status=ACTIVE, created_at=utcnow()).on_conflict_do_nothing())
 
 
+def get(connection: sa.Connection, company: str) -> Company | None:
+    return next((c for c in all_companies(connection) if c.id == company), None)
+
+
 def all_companies(connection: sa.Connection) -> list[Company]:
     rows = connection.execute(sa.select(companies.c.id, companies.c.name, companies.c.status, companies.c.pull_start,
                                         companies.c.quiet_hours, companies.c.quiet_timezone)

@@ -91,11 +91,15 @@ def forget_health() -> None:
         _cache.clear()
 
 
-def gate(conductor: ConductorResource, now: datetime | None = None) -> Gate:
-    """Whether an automatic run may talk to QuickBooks now, and if not, why."""
+def gate(conductor: ConductorResource, now: datetime | None = None, *, quiet_hours: str | None = None,
+         quiet_timezone: str | None = None) -> Gate:
+    """Whether an automatic run may talk to the resource's company file now, and if not, why.
+
+    The company's own quiet hours (from `companies`) come first, then `QBD_QUIET_HOURS`.
+    """
     now = now or datetime.now(timezone.utc)
-    spec = os.environ.get(QUIET_HOURS_VAR)
-    zone = os.environ.get(QUIET_TIMEZONE_VAR) or "UTC"
+    spec = quiet_hours if quiet_hours else os.environ.get(QUIET_HOURS_VAR)
+    zone = (quiet_timezone if quiet_hours else None) or os.environ.get(QUIET_TIMEZONE_VAR) or "UTC"
     try:
         window = parse_quiet_hours(spec)
     except ValueError as exc:

@@ -6,12 +6,14 @@ materialized and what its checks found, as the UI reads them.
 
 import re
 
+import dagster as dg
 import httpx
 import pytest
 import sqlalchemy as sa
 from dagster_graphql import DagsterGraphQLClient
 
 from qbd_pipeline.processes import free_port
+from qbd_pipeline.quickbooks.partitions import ensure_companies
 from qbd_pipeline.wms.resources import dispose_engine
 from qbd_pipeline.wms.schema import sync_runs
 from qbd_pipeline_tests.conftest import END_USER, sdk_client, small_config
@@ -86,7 +88,13 @@ def _console(server, port: int, wms_url: str) -> None:
     # QuickBooks answers slowly: 12 pages of 5 customers, 1.5 s each.
     control(server, "POST", "faults", kind="latency", seconds=1.5, method="GET", path_contains="/customers",
             count=40)
-    slow = client.submit_job_execution("qbd_incremental_pull", tags={"dagster/partition": FIRST},
+    # The company file's partition, as `qbd-pipeline companies add` (or the schedule's first tick) adds it;
+    # a run of one company's day, tagged as the UI's launchpad tags it.
+    with dg.DagsterInstance.get() as instance:
+        ensure_companies(instance, [END_USER])
+    partition = {"dagster/partition": f"{END_USER}|{FIRST}", "dagster/partition/company": END_USER,
+                 "dagster/partition/day": FIRST}
+    slow = client.submit_job_execution("qbd_incremental_pull", tags=partition,
                                        run_config={"ops": {"qbd__customers": {"config": {"page_size": 5}}}})
     seen_in_log: set[int] = set()
     seen_in_ledger: set[int] = set()
@@ -116,12 +124,12 @@ def _console(server, port: int, wms_url: str) -> None:
     company = server.emulator.companies[END_USER]
     bad = sdk_client(server).qbd.sales_orders.list(limit=1, **EU).data[0].customer.id
     company.replace_raw("customers", bad, {**company.get("customers", bad), "isActive": "sometimes"})
-    again = client.submit_job_execution("qbd_incremental_pull", tags={"dagster/partition": FIRST})
+    again = client.submit_job_execution("qbd_incremental_pull", tags=partition)
     wait_for("the second run to succeed", lambda: _ended(client, again), timeout=180, every=1)
     assert str(client.get_run_status(again)) == "DagsterRunStatus.SUCCESS"
 
     latest = graphql(port, MATERIALIZATION, path=["qbd", "customers"])["assetOrError"]["assetMaterializations"][0]
-    assert (latest["runId"], latest["partition"]) == (again, FIRST)
+    assert (latest["runId"], latest["partition"]) == (again, f"{END_USER}|{FIRST}")
     metadata = {e["label"]: e.get("intValue", e.get("mdStr")) for e in latest["metadataEntries"]}
     assert (metadata["fetched"], metadata["inserted"], metadata["failed"]) == (60, 59, 1)
     assert "| customers" in metadata["report"]

@@ -15,11 +15,11 @@ def loaded(server, wms):
     (the pull assets around it are tested in `quickbooks/`; here they would only cost time)."""
     from datetime import timedelta
 
-    from qbd_pipeline.quickbooks.partitions import pull_partitions
+    from qbd_pipeline.quickbooks.partitions import days
     from qbd_pipeline.spec.entities import ENTITIES
     from qbd_pipeline.sync.pull import pull_entity
 
-    start = pull_partitions.start
+    start = days.start
     for entity in ENTITIES:
         result = pull_entity(resources(server, wms)["conductor"], wms.engine(), entity, run_id="initial-load",
                              partition_start=None, partition_end=start + timedelta(hours=1), 

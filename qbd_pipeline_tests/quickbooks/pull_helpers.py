@@ -6,10 +6,10 @@ import httpx
 from qbd_pipeline.conductor.resource import ConductorResource
 from qbd_pipeline.quickbooks.assets import pull_assets
 from qbd_pipeline.quickbooks.checks import wms_checks
-from qbd_pipeline.quickbooks.partitions import pull_partitions
+from qbd_pipeline.quickbooks.partitions import days, ensure_companies, key
 from qbd_pipeline_tests.conftest import END_USER, SECRET_KEY
 
-FIRST = pull_partitions.get_first_partition_key()
+FIRST = days.get_first_partition_key()
 HEADERS = {"Authorization": f"Bearer {SECRET_KEY}", "Conductor-End-User-Id": END_USER}
 
 
@@ -18,17 +18,34 @@ def resources(server, wms) -> dict:
             "wms": wms}
 
 
+def register(wms, *companies: str) -> None:
+    """Company files in the WMS `companies` table, as `qbd-pipeline companies add` puts them."""
+    from qbd_pipeline.sync.companies import register as add
+
+    with wms.engine().begin() as connection:
+        for company in companies or (END_USER,):
+            add(connection, company)
+
+
 def run_config(**pull) -> dict:
     return {"ops": {a.op.name: {"config": pull} for a in pull_assets}} if pull else {}
 
 
-def pull(server, wms, partition_key: str = FIRST, *, instance=None, config: dict | None = None,
-         raise_on_error: bool = True, tags: dict | None = None) -> dg.ExecuteInProcessResult:
-    """The pull assets and their WMS checks (as the hourly job runs them)."""
+def pull(server, wms, day: str = FIRST, *, instance=None, config: dict | None = None,
+         raise_on_error: bool = True, days_range: tuple[str, str] | None = None,
+         company: str = END_USER) -> dg.ExecuteInProcessResult:
+    """The pull assets and their WMS checks (as the hourly job runs them) for one company's day, or
+    its range of days in one run (a single-run backfill)."""
+    instance = instance or dg.DagsterInstance.ephemeral()
+    ensure_companies(instance, [company])
+    tags = None
+    if days_range:
+        tags = {"dagster/asset_partition_range_start": str(key(company, days_range[0])),
+                "dagster/asset_partition_range_end": str(key(company, days_range[1]))}
     return dg.materialize(
-        [*pull_assets, *wms_checks], resources=resources(server, wms), partition_key=None if tags else partition_key,
-        instance=instance or dg.DagsterInstance.ephemeral(), run_config=run_config(**(config or {})),
-        raise_on_error=raise_on_error, tags=tags)
+        [*pull_assets, *wms_checks], resources=resources(server, wms),
+        partition_key=None if tags else key(company, day),
+        instance=instance, run_config=run_config(**(config or {})), raise_on_error=raise_on_error, tags=tags)
 
 
 def metadata(result: dg.ExecuteInProcessResult, entity: str) -> dict:

@@ -23,7 +23,8 @@ def evaluations(result: dg.ExecuteInProcessResult) -> dict[tuple[str, str], dg.A
 def audit(server, wms) -> dg.ExecuteInProcessResult:
     defs = dg.Definitions(assets=pull_assets, asset_checks=[*wms_checks, *audit_checks], jobs=[qbd_audit],
                           resources=resources(server, wms))
-    return defs.resolve_job_def("qbd_audit").execute_in_process(instance=dg.DagsterInstance.ephemeral())
+    return defs.resolve_job_def("qbd_audit").execute_in_process(instance=dg.DagsterInstance.ephemeral(),
+                                                                tags={"qbd/end_user": END_USER})
 
 
 def test_every_check_passes_after_a_clean_load_and_the_audit_materializes_nothing(server, wms):

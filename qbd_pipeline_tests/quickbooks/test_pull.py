@@ -213,8 +213,7 @@ def test_unmappable_records_are_recorded_and_the_rest_goes_on(server, wms):
 
 def test_a_ranged_backfill_is_one_run_and_one_window(server, wms):
     instance = dg.DagsterInstance.ephemeral()
-    tags = {"dagster/asset_partition_range_start": FIRST, "dagster/asset_partition_range_end": "2026-11-06"}
-    result = pull(server, wms, instance=instance, tags=tags)
+    result = pull(server, wms, instance=instance, days_range=(FIRST, "2026-11-06"))
     assert result.success
     md = metadata(result, "customers")
     assert md["window_start"] == "beginning" and md["window_end"] == "2026-11-06T23:59:59+00:00"
@@ -229,17 +228,18 @@ def test_a_ranged_backfill_is_one_run_and_one_window(server, wms):
     (datetime(2026, 11, 3, 0, 5, tzinfo=timezone.utc), "2026-11-02"),  # the day of the hour that closed
     (datetime(2026, 11, 3, 1, 5, tzinfo=timezone.utc), "2026-11-03"),
 ])
-def test_the_schedule_requests_the_day_of_the_hour_that_closed(shared_server, when, expected):
+def test_the_schedule_requests_the_day_of_the_hour_that_closed(shared_server, wms, when, expected):
     from qbd_pipeline.definitions import defs
-    from qbd_pipeline_tests.quickbooks.pull_helpers import resources
+    from qbd_pipeline.quickbooks.partitions import key
+    from qbd_pipeline_tests.quickbooks.pull_helpers import register, resources
 
+    register(wms)
     schedule = defs.resolve_schedule_def("qbd_incremental_pull_schedule")
     assert schedule.cron_schedule == "5 * * * *"
     with dg.instance_for_test() as instance, dg.build_schedule_context(
-            instance=instance, scheduled_execution_time=when,
-            resources={"conductor": resources(shared_server, None)["conductor"]}) as context:
-        request = schedule(context)
-    assert request.partition_key == expected
+            instance=instance, scheduled_execution_time=when, resources=resources(shared_server, wms)) as context:
+        [request] = schedule(context)
+    assert request.partition_key == key(END_USER, expected) and request.tags["qbd/end_user"] == END_USER
     assert schedule.job_name == "qbd_incremental_pull"
 
 

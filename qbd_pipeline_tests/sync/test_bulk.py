@@ -14,7 +14,8 @@ T = datetime(2026, 12, 3, 6, 0, tzinfo=timezone.utc)
 
 
 def _item(qbd_id: str, **values) -> dict:
-    row = {"company": "end_usr_bulk", "qbd_id": qbd_id, "qbd_revision_number": "1", "qbd_created_at": T, "qbd_updated_at": T,
+    row = {"company": "end_usr_bulk", "qbd_id": qbd_id, "qbd_revision_number": "1", "qbd_created_at": T,
+           "qbd_updated_at": T,
            "qbd_read_at": T, "qbd_deleted_at": None, "synced_at": T + timedelta(microseconds=1234), "updated_at": T,
            "item_type": "inventory", "name": f"Item {qbd_id}", "full_name": f"Item {qbd_id}", "is_active": True,
            "sales_price": Decimal("12.50000"), "quantity_on_hand": Decimal("3.5"), "reorder_point": None}

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from qbd_pipeline.quickbooks.partitions import pull_partitions
+from qbd_pipeline.quickbooks.partitions import days
 from qbd_pipeline.spec.entities import ENTITIES_BY_NAME
 from qbd_pipeline.sync.progress import Progress
 from qbd_pipeline.sync.pull import PullSettings, pull_entity
@@ -66,7 +66,7 @@ def test_a_slow_pull_shows_its_progress_in_its_sync_runs_row_while_it_runs(serve
     watcher = threading.Thread(target=watch)
     watcher.start()
     said: list[str] = []
-    start = pull_partitions.start
+    start = days.start
     try:
         result = pull_entity(resources(server, wms)["conductor"], engine, ENTITIES_BY_NAME["customers"],
                              run_id="progress", partition_start=None, partition_end=start + timedelta(hours=1),

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from qbd_pipeline.conductor.resource import ConductorResource
 from qbd_pipeline.pushback.jobs import wms_push_back
-from qbd_pipeline.quickbooks.partitions import pull_partitions
+from qbd_pipeline.quickbooks.partitions import days
 from qbd_pipeline.spec.entities import ENTITIES
 from qbd_pipeline.sync.failed_changes import resolve_failed
 from qbd_pipeline.sync.pull import pull_entity
@@ -31,7 +31,7 @@ def _conductor(server, company: str) -> ConductorResource:
 def _load(server, wms, company: str) -> None:
     for entity in ENTITIES:
         result = pull_entity(_conductor(server, company), wms.engine(), entity, run_id=f"load-{company}",
-                             partition_start=None, partition_end=pull_partitions.start + timedelta(hours=1),
+                             partition_start=None, partition_end=days.start + timedelta(hours=1),
                              partition_range="initial load")
         assert result.status == "success", result.totals.errors[:3]
 
