@@ -1,4 +1,4 @@
-"""`make demo`: a full initial load of a seeded demo company into a local SQLite WMS.
+"""`make demo`: two seeded demo company files synced both ways with one local SQLite WMS.
 
 Everything lives under the data folder ($QBD_DATA_DIR, default ./data): the WMS, the emulator's
 company (so it survives restarts) and the Dagster instance, so `make dev` shows the same runs.
@@ -16,7 +16,29 @@ from .spec.entities import ENTITIES
 
 DEMO_SECRET_KEY = "sk_test_emulator"
 DEMO_END_USER = "end_usr_emulator"
+DEMO_BRANCH = "end_usr_emulator_branch"  # the demo's second company file (a second warehouse's books)
+
+
+def demo_companies() -> list[str]:
+    """The demo's company files: `CONDUCTOR_END_USER_ID`'s (the first) and the branch's."""
+    first = os.environ["CONDUCTOR_END_USER_ID"]
+    return [first] + ([DEMO_BRANCH] if first != DEMO_BRANCH else [])
 ENTITY_ORDER = tuple(e.name for e in ENTITIES)
+
+
+def register_demo_companies(engine) -> None:
+    """Both demo company files in the WMS and as partitions of the instance, as `qbd-pipeline companies
+    add` puts them."""
+    import dagster as dg
+
+    from .quickbooks.partitions import ensure_companies
+    from .sync.companies import register
+
+    with engine.begin() as connection:
+        for company in demo_companies():
+            register(connection, company)
+    with dg.DagsterInstance.get() as instance:
+        ensure_companies(instance, demo_companies())
 
 
 def load_dotenv_file() -> None:
@@ -81,23 +103,28 @@ def push_back_act(defs, engine, port: int) -> int:
     import httpx
     import sqlalchemy as sa
 
-    from .wms.schema import sync_conflicts, wms_changes
 
     began = datetime.now(timezone.utc)
     stamp = began.strftime("%H%M%S")
     end_user, key = os.environ["CONDUCTOR_END_USER_ID"], os.environ["CONDUCTOR_SECRET_KEY"]
     client = conductor.Conductor(api_key=key, base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
     headers = {"Authorization": f"Bearer {key}", "Conductor-End-User-Id": end_user}
+    branch = demo_companies()[-1]
     with engine.connect() as connection:
         customer_id, phone, item_id, price, invoice_id = connection.execute(sa.text(
             "SELECT c.qbd_id, c.phone, i.qbd_id, i.sales_price, v.qbd_id FROM "
-            "(SELECT qbd_id, phone FROM customers WHERE is_active ORDER BY id LIMIT 1) c, "
-            "(SELECT qbd_id, sales_price FROM items WHERE item_type = 'inventory' AND is_active ORDER BY id LIMIT 1)"
-            " i, "
-            "(SELECT qbd_id FROM invoices ORDER BY id LIMIT 1) v")).one()
+            "(SELECT qbd_id, phone FROM customers WHERE company = :c AND is_active ORDER BY id LIMIT 1) c, "
+            "(SELECT qbd_id, sales_price FROM items WHERE company = :c AND item_type = 'inventory' AND is_active "
+            "ORDER BY id LIMIT 1) i, "
+            "(SELECT qbd_id FROM invoices WHERE company = :c ORDER BY id LIMIT 1) v"), {"c": end_user}).one()
+        branch_customer, branch_phone = connection.execute(sa.text(
+            "SELECT qbd_id, phone FROM customers WHERE company = :c AND is_active ORDER BY id LIMIT 1"),
+            {"c": branch}).one()
     # New values derived from the current ones, so every run changes every row it touches.
     digits = int("".join(ch for ch in phone or "" if ch.isdigit())[-4:] or 0)
     new_phone = f"555-{(digits + 1) % 10000:04d}"
+    branch_digits = int("".join(ch for ch in branch_phone or "" if ch.isdigit())[-4:] or 0)
+    new_branch_phone = f"555-{(branch_digits + 1) % 10000:04d}"
     price = Decimal(str(price or 0))
     qbd_price, wms_price = price + Decimal("0.50"), price + Decimal("1.00")
     # A person in QuickBooks changes the item's price an hour ago ...
@@ -108,23 +135,30 @@ def push_back_act(defs, engine, port: int) -> int:
                                       conductor_end_user_id=end_user)
     httpx.delete(f"http://127.0.0.1:{port}/_emulator/clock", headers=headers)
     # ... and the warehouse edits rows with plain SQL, as its application would.
+    # Rows name their company file: with two, a new row says which one it is for.
     edits = [
-        ("UPDATE customers SET phone = :v WHERE qbd_id = :q", {"v": new_phone, "q": customer_id}),
-        ("UPDATE items SET sales_price = :p WHERE qbd_id = :q", {"p": str(wms_price), "q": item_id}),
-        ("UPDATE invoices SET memo = :m WHERE qbd_id = :q", {"m": f"edited in the WMS at {stamp}", "q": invoice_id}),
-        ("INSERT INTO customers (name, full_name, is_active, email) VALUES (:n, :n, true, 'demo@example.com')",
-         {"n": f"Demo Walk-in {stamp}"}),
-        ("INSERT INTO sales_orders (customer_name, transaction_date, memo) VALUES (:n, :d, 'demo order')",
-         {"n": f"Demo Walk-in {stamp}", "d": datetime.now(timezone.utc).date()}),
+        ("UPDATE customers SET phone = :v WHERE company = :c AND qbd_id = :q",
+         {"v": new_phone, "q": customer_id, "c": end_user}),
+        ("UPDATE items SET sales_price = :p WHERE company = :c AND qbd_id = :q",
+         {"p": str(wms_price), "q": item_id, "c": end_user}),
+        ("UPDATE invoices SET memo = :m WHERE company = :c AND qbd_id = :q",
+         {"m": f"edited in the WMS at {stamp}", "q": invoice_id, "c": end_user}),
+        ("INSERT INTO customers (company, name, full_name, is_active, email) "
+         "VALUES (:c, :n, :n, true, 'demo@example.com')", {"n": f"Demo Walk-in {stamp}", "c": end_user}),
+        ("INSERT INTO sales_orders (company, customer_name, transaction_date, memo) VALUES (:c, :n, :d, 'demo order')",
+         {"n": f"Demo Walk-in {stamp}", "d": datetime.now(timezone.utc).date(), "c": end_user}),
         ("INSERT INTO sales_order_lines (header_id, line_number, item_qbd_id, quantity, rate) "
          "SELECT max(id), 1, :i, 2, :p FROM sales_orders", {"i": item_id, "p": str(wms_price)}),
+        ("UPDATE customers SET phone = :v WHERE company = :c AND qbd_id = :q",
+         {"v": new_branch_phone, "q": branch_customer, "c": branch}),
     ]
     with engine.begin() as connection:
         for statement, params in edits:
             connection.execute(sa.text(statement), params)
-    print(f"push: edited with plain SQL a customer's phone ({new_phone}), an item's price ({wms_price}; "
-          f"{qbd_price} in QuickBooks an hour earlier), an invoice memo, and a new customer "
-          f"'Demo Walk-in {stamp}' with an order")
+    print(f"push: edited with plain SQL, in {end_user}: a customer's phone ({new_phone}), an item's price "
+          f"({wms_price}; {qbd_price} in QuickBooks an hour earlier), an invoice memo, and a new customer "
+          f"'Demo Walk-in {stamp}' with an order; in {branch}: a customer's phone ({new_branch_phone})")
+    status = 0
     with dg.DagsterInstance.get() as instance:
         sensor = defs.resolve_sensor_def("wms_change_sensor")
         with dg.build_sensor_context(instance=instance, resources={
@@ -133,10 +167,21 @@ def push_back_act(defs, engine, port: int) -> int:
         if not tick.run_requests:
             print(f"wms_change_sensor: {tick.skip_message}")
             return 1
-        request = tick.run_requests[0]
-        print(f"wms_change_sensor: {request.tags['qbd/pending_changes']} pending change(s) -> run wms_push_back")
-        result = defs.resolve_job_def("wms_push_back").execute_in_process(
-            instance=instance, tags=request.tags, raise_on_error=False, run_config=QUIET_PUSH)
+        for request in tick.run_requests:  # one push-back run per company file
+            print(f"wms_change_sensor: {request.tags['qbd/end_user']}: {request.tags['qbd/pending_changes']} pending "
+                  "change(s) -> run wms_push_back")
+            result = defs.resolve_job_def("wms_push_back").execute_in_process(
+                instance=instance, tags=request.tags, raise_on_error=False, run_config=QUIET_PUSH)
+            status |= _push_report(engine, result, began)
+    return status
+
+
+def _push_report(engine, result, began: datetime) -> int:
+    import sqlalchemy as sa
+
+    from .wms.schema import sync_conflicts, wms_changes
+
+    company = result.dagster_run.tags.get("qbd/end_user")
     print()
     print(f"{'entity':<24}{'pushed':>8}{'created':>9}{'updated':>9}{'skipped':>9}{'failed':>8}{'conflicts':>11}")
     for node in ENTITY_ORDER:
@@ -146,7 +191,8 @@ def push_back_act(defs, engine, port: int) -> int:
                   f"{out['failed']:>8}{out['conflicts']:>11}")
     with engine.connect() as connection:
         # Conflicts are decided once, by the pull or the push that meets them first.
-        decided = connection.execute(sa.select(sync_conflicts).where(sync_conflicts.c.decided_at >= began)).all()
+        decided = connection.execute(sa.select(sync_conflicts).where(
+            sync_conflicts.c.decided_at >= began, sync_conflicts.c.company == company)).all()
         skipped = connection.execute(sa.select(wms_changes.c.entity, wms_changes.c.last_error).where(
             wms_changes.c.run_id == result.run_id, wms_changes.c.status == "skipped")).all()
     print()
@@ -155,11 +201,12 @@ def push_back_act(defs, engine, port: int) -> int:
               f"{conflict.qbd_value} -> {conflict.winner} wins by rule {conflict.rule}")
     for entity, reason in skipped:
         print(f"skipped: {entity}: {reason}")
-    print(f"push-back run {result.run_id} {'succeeded' if result.success else 'FAILED'}")
+    print(f"push-back run {result.run_id} ({company}) {'succeeded' if result.success else 'FAILED'}")
+    print()
     return 0 if result.success else 1
 
 
-def pull_act(defs, engine) -> int:
+def pull_act(defs, engine, company: str) -> int:
     """The first run loads everything (the partitions to today, in one run); later runs pull today's
     partition, which fetches what changed since the last run (from the high-water marks)."""
     import dagster as dg
@@ -169,7 +216,6 @@ def pull_act(defs, engine) -> int:
     from .settings import COMPANY_TAG
     from .wms.schema import sync_state
 
-    company = os.environ["CONDUCTOR_END_USER_ID"]
     with engine.connect() as connection:
         marked = connection.execute(sa.select(sa.func.count()).select_from(sync_state).where(
             sync_state.c.company == company, sync_state.c.fetched_through.is_not(None))).scalar_one()
@@ -221,15 +267,19 @@ def main() -> int:
     folder = prepare_environment(port)
     print(f"data folder: {folder} (the WMS, the demo company and the Dagster instance; `make clean-data` "
           "starts over)")
-    with emulator_process(folder / "emulator.sqlite", port):
+    with emulator_process(folder / "emulator.sqlite", port, end_users=demo_companies()):
         from .definitions import defs
         from .wms.migrate import current_revision, upgrade
         from .wms.resources import engine_from_env
 
         engine = engine_from_env()
         upgrade(engine)
-        print(f"WMS: {engine.url.render_as_string(hide_password=True)} (schema {current_revision(engine)})")
-        status = pull_act(defs, engine)
+        register_demo_companies(engine)
+        print(f"WMS: {engine.url.render_as_string(hide_password=True)} (schema {current_revision(engine)}), "
+              f"company files {', '.join(demo_companies())}")
+        status = 0
+        for company in demo_companies():
+            status = status or pull_act(defs, engine, company)
         if status == 0:
             print()
             status = push_back_act(defs, engine, port)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .demo import load_dotenv_file, prepare_environment
+from .demo import demo_companies, load_dotenv_file, prepare_environment, register_demo_companies
 from .processes import emulator_process, stop
 
 
@@ -26,10 +26,12 @@ def main() -> int:
 
     engine = engine_from_env()
     upgrade(engine)  # a fresh data folder gets its WMS schema before the first run needs it
-    print(f"WMS: {engine.url.render_as_string(hide_password=True)} (migrated)")
+    register_demo_companies(engine)
+    print(f"WMS: {engine.url.render_as_string(hide_password=True)} (migrated), company files "
+          f"{', '.join(demo_companies())}")
     dagster = None
     try:
-        with emulator_process(folder / "emulator.sqlite", port):
+        with emulator_process(folder / "emulator.sqlite", port, end_users=demo_companies()):
             print(f"emulator: http://127.0.0.1:{port}/v1   DAGSTER_HOME: {os.environ['DAGSTER_HOME']}")
             # Run from the data folder with the workspace named by path: `dagster dev` re-reads `./.env`
             # into every process it starts, which would point Conductor back at `.env`'s URL, not here.

@@ -45,15 +45,18 @@ def answers(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def emulator_process(state_file: Path, port: int, timeout: float = 300.0) -> Iterator[subprocess.Popen]:
-    """The emulator serving the company kept in `state_file` on `port`, until the block ends.
+def emulator_process(state_file: Path, port: int, timeout: float = 300.0,
+                     end_users: list[str] | None = None) -> Iterator[subprocess.Popen]:
+    """The emulator serving the company files kept in `state_file` on `port`, until the block ends
+    (`end_users`, default `CONDUCTOR_END_USER_ID`'s).
 
     It listens only once its company is seeded or opened, so the first answer means ready. Its own
     process group, so one Ctrl-C of the parent stops it exactly once.
     """
     process = subprocess.Popen(
         [sys.executable, "-m", "qbd_pipeline.emulator", "--port", str(port), "--state-file", str(state_file),
-         "--secret-key", os.environ["CONDUCTOR_SECRET_KEY"], "--end-user-id", os.environ["CONDUCTOR_END_USER_ID"],
+         "--secret-key", os.environ["CONDUCTOR_SECRET_KEY"],
+         *[arg for user in end_users or [os.environ["CONDUCTOR_END_USER_ID"]] for arg in ("--end-user-id", user)],
          "--log-level", "warning"],
         start_new_session=True)
     try:

@@ -21,7 +21,10 @@ def test_the_demo_loads_the_company_and_pushes_the_warehouse_edits(tmp_path):
     assert done.returncode == 0, out[-3000:] + done.stderr[-3000:]
     total = re.search(r"^total\s+(\d+)\s+(\d+)\s+0\s+0\s+0\s", out, re.MULTILINE)
     assert total and total.group(1) == total.group(2) and int(total.group(1)) > 1000  # a full initial load
-    assert "wms_change_sensor: 6 pending change(s) -> run wms_push_back" in out
+    assert "wms_change_sensor: end_usr_emulator: 6 pending change(s) -> run wms_push_back" in out
+    assert "wms_change_sensor: end_usr_emulator_branch: 1 pending change(s) -> run wms_push_back" in out  # two files
+    assert "full initial load of company file end_usr_emulator_branch" in out
+    assert re.search(r"push-back run \S+ \(end_usr_emulator_branch\) succeeded", out)
     assert re.search(r'conflict: items\.sales_price WMS "\d+\.\d+" vs QuickBooks "\d+\.\d+" -> wms wins by rule '
                      r"latest_wins", out)
     assert "skipped: invoices: invoices flow from QuickBooks to the WMS only" in out
@@ -37,5 +40,5 @@ def test_the_demo_loads_the_company_and_pushes_the_warehouse_edits(tmp_path):
     assert "pull: what changed in company file" in again.stdout and "since the last run" in again.stdout  # incremental, and says so
     assert re.search(r"^total\s+\d+\s+0\s", again.stdout, re.MULTILINE)  # nothing new the second time
     assert " - dagster - " not in again.stdout + again.stderr
-    assert "wms_change_sensor: 6 pending change(s)" in again.stdout  # the second run edits again, too
+    assert "wms_change_sensor: end_usr_emulator: 6 pending change(s)" in again.stdout  # the second run edits again, too
     assert re.search(r"conflict: items\.sales_price .* -> wms wins", again.stdout)
