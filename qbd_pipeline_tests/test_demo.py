@@ -28,7 +28,7 @@ def test_the_demo_loads_the_company_and_pushes_the_warehouse_edits(tmp_path):
     assert re.search(r'conflict: items\.sales_price WMS "\d+\.\d+" vs QuickBooks "\d+\.\d+" -> wms wins by rule '
                      r"latest_wins", out)
     assert "skipped: invoices: invoices flow from QuickBooks to the WMS only" in out
-    assert re.search(r"push-back run \S+ succeeded", out)
+    assert re.search(r"push-back run \S+ \(end_usr_emulator\) succeeded", out)
     assert (tmp_path / "data" / "wms.sqlite").exists() and (tmp_path / "data" / "dagster_home").is_dir()
     assert "Warning" not in done.stdout + done.stderr  # nothing a new user would have to wonder about
     assert " - dagster - " not in done.stdout + done.stderr  # the tables and one line per act, no event lines
@@ -37,7 +37,8 @@ def test_the_demo_loads_the_company_and_pushes_the_warehouse_edits(tmp_path):
     again = subprocess.run([Path(sys.executable).parent / "qbd-pipeline", "demo"], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    assert "pull: what changed in company file" in again.stdout and "since the last run" in again.stdout  # incremental, and says so
+    # incremental, and says so
+    assert "pull: what changed in company file" in again.stdout and "since the last run" in again.stdout
     assert re.search(r"^total\s+\d+\s+0\s", again.stdout, re.MULTILINE)  # nothing new the second time
     assert " - dagster - " not in again.stdout + again.stderr
     assert "wms_change_sensor: end_usr_emulator: 6 pending change(s)" in again.stdout  # the second run edits again, too

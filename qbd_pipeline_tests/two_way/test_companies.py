@@ -116,3 +116,53 @@ def test_a_row_naming_no_company_file_is_refused_with_the_reason_until_it_names_
     made = [v for v in client.qbd.vendors.list(conductor_end_user_id=B, limit=150) if v.name == "Whose Supply Co"]
     assert len(made) == 1
     assert not [v for v in client.qbd.vendors.list(conductor_end_user_id=A, limit=150) if v.name == "Whose Supply Co"]
+
+
+def test_the_schedule_and_the_sensor_fan_out_per_company_with_each_companys_own_settings(server, wms, tmp_path):
+    """`qbd-pipeline companies` as an operator runs it; then one schedule tick requests a run per active
+    company file whose own gates are open, and the sensor one push-back run per company with due changes."""
+    import subprocess
+    import sys
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from qbd_pipeline.definitions import defs
+    from qbd_pipeline.quickbooks.partitions import COMPANIES, key
+    from qbd_pipeline.sync.gates import forget_health
+    from qbd_pipeline_tests.quickbooks.pull_helpers import resources
+
+    C = "end_usr_suite_c"  # a third company file, paused: no runs, its changes wait
+    qbd = [str(Path(sys.executable).parent / "qbd-pipeline"), "companies"]
+    env = {"PATH": str(Path(sys.executable).parent), "HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path)}
+    url = ["--url", wms.url]
+    for args in (["add", A], ["add", B, "--quiet-hours", "09:00-11:00", "--timezone", "UTC"], ["add", C],
+                 ["pause", C]):
+        done = subprocess.run([*qbd, *args, *url], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+    listed = subprocess.run([*qbd, "list", *url], env=env, capture_output=True, text=True, timeout=60).stdout
+    assert [line.split("\t")[:2] for line in listed.splitlines()] == [[A, "active"], [B, "active"], [C, "paused"]]
+
+    schedule = defs.resolve_schedule_def("qbd_incremental_pull_schedule")
+    res = resources(server, wms)
+    forget_health()
+    with dg.instance_for_test() as instance:
+        when = datetime(2026, 11, 2, 10, 5, tzinfo=timezone.utc)  # inside B's quiet hours
+        with dg.build_schedule_context(instance=instance, scheduled_execution_time=when, resources=res) as context:
+            requests = schedule(context)
+        assert [(r.partition_key, r.tags["qbd/end_user"]) for r in requests] == [(key(A, "2026-11-02"), A)]
+        assert set(instance.get_dynamic_partitions(COMPANIES)) == {A, B}  # the active ones are partitions
+        when = datetime(2026, 11, 2, 12, 5, tzinfo=timezone.utc)
+        with dg.build_schedule_context(instance=instance, scheduled_execution_time=when, resources=res) as context:
+            requests = schedule(context)
+        assert sorted(r.tags["qbd/end_user"] for r in requests) == [A, B]
+
+        _load(server, wms, A)
+        _load(server, wms, B)
+        for company in (A, B, C):
+            sql(wms, "INSERT INTO vendors (company, name, is_active) VALUES (:c, :n, true)", c=company,
+                n=f"New Vendor of {company}")
+        sensor = defs.resolve_sensor_def("wms_change_sensor")
+        with dg.build_sensor_context(instance=instance, resources=res) as context:
+            tick = sensor.evaluate_tick(context)
+        assert sorted(r.tags["qbd/end_user"] for r in tick.run_requests) == [A, B]  # C is paused: it waits
+    forget_health()
