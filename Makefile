@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SCREENSHOTS_STAMP := $(VENV)/.screenshots-stamp
 
-.PHONY: install lock test lint demo dev emulator screenshots clean clean-data
+.PHONY: install lock test lint demo dev emulator bench screenshots clean clean-data
 
 # Every package comes at the version pinned in constraints.txt (the build tools too, hence no build
 # isolation), so a fresh machine gets exactly what CI tested.
@@ -43,6 +43,12 @@ dev: install
 
 emulator: install
 	$(BIN)/python -m qbd_pipeline.emulator
+
+# Figures, not tests (docs/benchmarks.md): the customers pull at 10k and 100k customers on SQLite and
+# PostgreSQL against its floors. BENCH_ARGS passes flags, e.g. BENCH_ARGS='--sizes 2000 --dialects sqlite',
+# '--million', '--latency', '--write'.
+bench: install
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 # The README's pictures of the Dagster UI (docs/images/), taken by tools/screenshots.py in headless Chromium
 # (the system's: `apt-get install chromium` on Debian; CHROMIUM=/path/to/it otherwise). The `screenshots`
