@@ -102,6 +102,11 @@ class Spool:
             self._ready.notify()
 
     # the loader's side ------------------------------------------------------------------------------
+    def _waiting(self) -> bool:
+        """Whether another page (or the end) is already there to be read."""
+        with self._ready:
+            return bool(self._pages) or self._done
+
     def _next(self) -> tuple[list[dict], datetime] | None:
         while True:
             with self._ready:
@@ -126,15 +131,17 @@ class Spool:
         return records, read_at
 
     def batches(self, size: int) -> Iterator[tuple[list[dict], list[datetime]]]:
-        """Records in batches of about `size`, each with the times their pages were requested, as
-        the pages arrive; ends when the fetch has, raising what made it fail."""
+        """Records in batches of at most about `size`, each with the times their pages were requested,
+        as the pages arrive; ends when the fetch has, raising what made it fail. A batch is written as
+        soon as no further page is waiting: while QuickBooks is slow, the writes keep up with it
+        instead of piling up behind its last page."""
         batch: list[dict] = []
         times: list[datetime] = []
         while (page := self._next()) is not None:
             records, read_at = page
             batch.extend(records)
             times.extend([read_at] * len(records))
-            if len(batch) >= size:
+            if len(batch) >= size or (batch and not self._waiting()):
                 yield batch, times
                 batch, times = [], []
         if batch:

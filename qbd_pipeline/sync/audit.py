@@ -94,9 +94,11 @@ def orphan_references(connection: sa.Connection, entity: str, company: str) -> F
         target = table.alias("referenced")  # an alias: customers name their parent customer
         source = lines if on_line else header
         value = source.c[column.name]
-        same_company = sa.or_(target.c.company == header.c.company, header.c.company.is_(None))
+        # The company is a constant on both sides (not a correlation): the lookup stays one index probe
+        # per reference on (company, qbd_id).
         query = sa.select(header.c.id, header.c.qbd_id, value.label("missing")).where(
-            header.c.company == company, value.is_not(None), ~sa.exists().where(target.c.qbd_id == value, same_company))
+            header.c.company == company, value.is_not(None),
+            ~sa.exists().where(target.c.company == company, target.c.qbd_id == value))
         if on_line:
             query = query.select_from(source.join(header, header.c.id == source.c.header_id))
         rows = connection.execute(query.order_by(header.c.id)).all()

@@ -39,3 +39,29 @@ def test_the_spool_hands_pages_over_in_order_and_counts_the_last_attempt():
         batches = list(spool.batches(2))
         assert [[r["id"] for r in batch] for batch, _times in batches] == [["A", "B"], ["A", "C"]]
         assert spool.count == 2
+
+
+def test_a_batch_is_written_when_no_further_page_is_waiting_so_writes_keep_up_with_a_slow_quickbooks():
+    import threading
+    import time
+    from datetime import datetime, timezone
+
+    from qbd_pipeline.conductor.fetch import Spool
+
+    now = datetime.now(timezone.utc)
+    handed: list[list[str]] = []
+    with Spool() as spool:
+        def slow_fetch() -> None:
+            for name in "ABC":
+                spool.put(b'{"data":[{"id":"%s"}]}' % name.encode(), now)
+                deadline = time.monotonic() + 2  # QuickBooks takes its time over the next page
+                while len(handed) < "ABC".index(name) + 1 and time.monotonic() < deadline:
+                    time.sleep(0.01)
+            spool.finish()
+
+        fetch = threading.Thread(target=slow_fetch)
+        fetch.start()
+        for batch, _times in spool.batches(2000):
+            handed.append([r["id"] for r in batch])
+        fetch.join()
+    assert handed == [["A"], ["B"], ["C"]]  # each written while the next page was on its way, not all at the end
