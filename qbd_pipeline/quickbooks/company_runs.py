@@ -10,12 +10,10 @@ import dagster as dg
 import sqlalchemy as sa
 
 from ..conductor.resource import ConductorResource
-from ..settings import COMPANY_TAG, PARTITION_COMPANY_TAG, default_company
+from ..settings import COMPANY_TAG, default_company
 from ..sync import companies
 from ..sync.gates import Gate, gate
-from .partitions import ensure_companies, split
-
-RANGE_START_TAG = "dagster/asset_partition_range_start"
+from .partitions import company_in_tags, ensure_companies
 
 
 def company_of_run(context: dg.OpExecutionContext | dg.AssetCheckExecutionContext,
@@ -23,11 +21,8 @@ def company_of_run(context: dg.OpExecutionContext | dg.AssetCheckExecutionContex
     """The company file of the running job: its tag, else the Conductor resource's configured end user
     (the deployment's default, `CONDUCTOR_END_USER_ID`); a run naming none fails with one line saying
     how to name it."""
-    tags = context.run.tags
-    company = tags.get(COMPANY_TAG) or tags.get(PARTITION_COMPANY_TAG)
-    if not company and tags.get(RANGE_START_TAG):  # a single-run backfill: one company's days
-        company = split(tags[RANGE_START_TAG])[0]
-    company = company or (conductor.end_user_id if conductor is not None else None) or default_company()
+    configured = conductor.end_user_id if conductor is not None else None
+    company = company_in_tags(context.run.tags) or configured or default_company()
     if not company:
         raise dg.Failure(description=f"this run names no company file: launch it with the tag {COMPANY_TAG}=<Conductor "
                                      "end user id> (the schedules and the sensor set it), or set "

@@ -16,8 +16,9 @@ from datetime import date, datetime, timezone
 
 import dagster as dg
 
-from ..settings import pull_start
+from ..settings import COMPANY_TAG, PARTITION_COMPANY_TAG, pull_start
 
+RANGE_START_TAG = "dagster/asset_partition_range_start"
 COMPANIES = "companies"  # the dynamic partitions' name
 company_partitions = dg.DynamicPartitionsDefinition(name=COMPANIES)
 days = dg.DailyPartitionsDefinition(start_date=pull_start(), timezone="UTC", end_offset=1)
@@ -44,6 +45,15 @@ def split(partition_key: str) -> tuple[str, str]:
     """(company, day) of a partition key (`company|day`)."""
     keys = pull_partitions.get_partition_key_from_str(partition_key).keys_by_dimension
     return keys["company"], keys["day"]
+
+
+def company_in_tags(tags: dict[str, str]) -> str | None:
+    """The company file a run's tags name: `qbd/end_user` (schedules, sensor, demo), else its partition's
+    company (a run launched from an asset page), else the first partition of a single-run backfill."""
+    company = tags.get(COMPANY_TAG) or tags.get(PARTITION_COMPANY_TAG)
+    if not company and tags.get(RANGE_START_TAG) and "|" in tags[RANGE_START_TAG]:
+        company = split(tags[RANGE_START_TAG])[0]
+    return company or None
 
 
 def is_first_day(day: str, company_start: date | None) -> bool:

@@ -21,12 +21,17 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-def production_env(tmp_path: Path, dagster_database: str, *, base_url: str, wms_url: str, **extra: str) -> dict:
-    """$DAGSTER_HOME holding the shipped config, and the variables the README lists, nothing else."""
+def production_env(tmp_path: Path, dagster_database: str, *, base_url: str, wms_url: str,
+                   instance_yaml: str | None = None, **extra: str) -> dict:
+    """$DAGSTER_HOME holding the shipped config (or `instance_yaml`), and the variables the README
+    lists, nothing else."""
     url = sa.make_url(POSTGRES_URL)
     home = tmp_path / "dagster_home"
     home.mkdir(exist_ok=True)
-    shutil.copy(ROOT / "deploy" / "dagster.prod.yaml", home / "dagster.yaml")  # as shipped, no edits
+    if instance_yaml is None:
+        shutil.copy(ROOT / "deploy" / "dagster.prod.yaml", home / "dagster.yaml")  # as shipped, no edits
+    else:
+        (home / "dagster.yaml").write_text(instance_yaml)
     return {
         "PATH": f"{BIN}:{os.environ.get('PATH', '')}", "HOME": str(tmp_path), "DAGSTER_HOME": str(home),
         "DAGSTER_PG_HOST": url.host or "127.0.0.1", "DAGSTER_PG_PORT": str(url.port or 5432),

@@ -50,11 +50,13 @@ def test_every_job_runs_its_steps_one_after_another_in_process():
 
 
 def test_every_shipped_instance_config_limits_a_company_file_to_one_run_and_watches_runs():
-    per_company = [{"key": key, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
-                   for key in ("qbd/end_user", "dagster/partition/company")]
-    for path in (ROOT / "dagster.yaml", ROOT / "deploy" / "dagster.prod.yaml"):
+    per_company = [{"key": "qbd/end_user", "value": {"applyLimitPerUniqueValue": True}, "limit": 1}]
+    for path in (ROOT / "dagster.yaml", ROOT / "deploy" / "dagster.prod.yaml", ROOT / "deploy/k8s/dagster.yaml"):
         config = yaml.safe_load(path.read_text())
         assert config["concurrency"]["runs"]["tag_concurrency_limits"] == per_company, path
+        # every run gets that tag as it queues, however it was launched (qbd_pipeline_tests/test_run_queue.py)
+        assert (config["run_coordinator"]["module"], config["run_coordinator"]["class"]) == (
+            "qbd_pipeline.run_queue", "CompanyRunCoordinator"), path
         assert "pools" not in config["concurrency"], path  # pool names are static: they cannot be per company
         assert config["run_monitoring"]["enabled"] is True, path
 
