@@ -17,6 +17,7 @@ from ..settings import COMPANY_TAG
 from ..wms.resources import WmsDatabase
 from .checks import audit_checks, wms_checks
 from .company_runs import active, gate_company
+from .freshness import freshness_by_company
 from .gated import gated_schedule
 from .keys import GROUP
 from .partitions import day_of, first_day, key
@@ -26,14 +27,15 @@ DEFAULT_PULL_CRON = "5 * * * *"
 
 qbd_incremental_pull = dg.define_asset_job(
     "qbd_incremental_pull",
-    # Every pull asset and its WMS checks; the checks that read QuickBooks are the audit's.
-    selection=dg.AssetSelection.groups(GROUP) - dg.AssetSelection.checks(*audit_checks),
+    # Every pull asset and its WMS checks; the checks that read QuickBooks are the audit's, and
+    # freshness per company is the sensor's (a company's run would judge every company).
+    selection=dg.AssetSelection.groups(GROUP) - dg.AssetSelection.checks(*audit_checks, freshness_by_company),
     executor_def=dg.in_process_executor,  # one company file answers one request at a time
 )
 
 qbd_audit = dg.define_asset_job(
     "qbd_audit",
-    selection=dg.AssetSelection.checks(*wms_checks, *audit_checks),
+    selection=dg.AssetSelection.checks(*wms_checks, *audit_checks, freshness_by_company),
     executor_def=dg.in_process_executor,
     description="Every asset check of one company file (tag qbd/end_user), those that read QuickBooks included "
                 "(row counts, stock on hand); materializes nothing.",

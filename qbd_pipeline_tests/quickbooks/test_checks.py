@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from qbd_pipeline.quickbooks.assets import pull_assets
 from qbd_pipeline.quickbooks.checks import audit_checks, wms_checks
+from qbd_pipeline.quickbooks.freshness import freshness_by_company
 from qbd_pipeline.quickbooks.jobs import qbd_audit
 from qbd_pipeline.wms.schema import TABLES
 from qbd_pipeline.wms.triggers import sync_writer
@@ -21,8 +22,8 @@ def evaluations(result: dg.ExecuteInProcessResult) -> dict[tuple[str, str], dg.A
 
 
 def audit(server, wms) -> dg.ExecuteInProcessResult:
-    defs = dg.Definitions(assets=pull_assets, asset_checks=[*wms_checks, *audit_checks], jobs=[qbd_audit],
-                          resources=resources(server, wms))
+    defs = dg.Definitions(assets=pull_assets, asset_checks=[*wms_checks, *audit_checks, freshness_by_company],
+                          jobs=[qbd_audit], resources=resources(server, wms))
     return defs.resolve_job_def("qbd_audit").execute_in_process(instance=dg.DagsterInstance.ephemeral(),
                                                                 tags={"qbd/end_user": END_USER})
 

@@ -1,0 +1,90 @@
+"""`fresh_in_every_company`: an asset check per pull asset naming the company files behind on it.
+
+The asset's own freshness policy goes green as soon as any company's pull materializes it; this
+check fails (ERROR past `QBD_FRESHNESS_HOURS`, WARN past two thirds of it) while any active company
+file has not pulled the entity completely for that long, and names them (see `sync.freshness`).
+
+Evaluated by the sensor `company_freshness` every five minutes from one WMS query, reported only
+when a verdict changes (and hourly while it stands), so a standing verdict costs no events; the
+daily audit job and the asset page's "Execute" evaluate it too. The hourly pull does not: each
+company's run would judge every company.
+"""
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+
+import dagster as dg
+import sqlalchemy as sa
+
+from ..settings import freshness_hours
+from ..spec.entities import ENTITIES
+from ..sync import freshness
+from ..wms.resources import WmsDatabase
+from .checks import check_result
+from .keys import asset_key
+
+CHECK = "fresh_in_every_company"
+RESTATE_AFTER = timedelta(hours=1)
+SEVERITY = {"ERROR": dg.AssetCheckSeverity.ERROR, "WARN": dg.AssetCheckSeverity.WARN, "": dg.AssetCheckSeverity.WARN}
+
+specs = [dg.AssetCheckSpec(CHECK, asset=asset_key(e.name),
+                           description="Every active company file pulled this entity completely within "
+                                       "QBD_FRESHNESS_HOURS (names those that did not).") for e in ENTITIES]
+
+
+def verdicts(engine: sa.Engine, now: datetime, entities: list[str]) -> dict[str, freshness.Verdict]:
+    fail_after = timedelta(hours=freshness_hours())
+    with engine.connect() as connection:
+        rows = freshness.ages(connection, entities)
+    return {e: freshness.judge(rows, e, now, fail_after, fail_after * 2 / 3) for e in entities}
+
+
+def evaluation(entity: str, verdict: freshness.Verdict) -> dg.AssetCheckEvaluation:
+    result = check_result(entity, CHECK, SEVERITY[verdict.severity], verdict.finding)
+    return dg.AssetCheckEvaluation(asset_key=result.asset_key, check_name=CHECK, passed=result.passed,
+                                   severity=result.severity, description=result.description, metadata=result.metadata)
+
+
+@dg.multi_asset_check(specs=specs, name="freshness_by_company", can_subset=True,
+                      description="Each pull asset's freshness per company file, from the WMS.")
+def freshness_by_company(context: dg.AssetCheckExecutionContext, wms: WmsDatabase) -> Iterator[dg.AssetCheckResult]:
+    selected = context.selected_asset_check_keys
+    chosen = [e.name for e in ENTITIES if dg.AssetCheckKey(asset_key(e.name), CHECK) in selected]
+    for entity, verdict in verdicts(wms.engine(), datetime.now(timezone.utc), chosen).items():
+        yield check_result(entity, CHECK, SEVERITY[verdict.severity], verdict.finding)
+
+
+def _signature(verdict: freshness.Verdict) -> str:
+    return f"{verdict.severity}:{','.join(r['company'] for r in verdict.finding.sample)}"
+
+
+def due_reports(verdicts_now: dict[str, freshness.Verdict], cursor: str | None, now: datetime
+                ) -> tuple[list[str], str]:
+    """The entities whose verdict changed since the last report, or was last reported over an hour
+    ago, and the cursor that remembers what was reported when."""
+    reported = json.loads(cursor) if cursor else {}
+    due = []
+    for entity, verdict in verdicts_now.items():
+        signature, last = _signature(verdict), reported.get(entity)
+        if last is None or last[0] != signature or now - datetime.fromisoformat(last[1]) >= RESTATE_AFTER:
+            due.append(entity)
+            reported[entity] = [signature, now.isoformat()]
+    return due, json.dumps(reported, sort_keys=True)
+
+
+@dg.sensor(minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Reports fresh_in_every_company on every pull asset: the company files behind on it. "
+                       "Reads the WMS only.")
+def company_freshness(context: dg.SensorEvaluationContext, wms: WmsDatabase):
+    now = datetime.now(timezone.utc)
+    try:
+        found = verdicts(wms.engine(), now, [e.name for e in ENTITIES])
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
+        return dg.SkipReason(f"the WMS is not reachable or not migrated (run `qbd-pipeline db upgrade`): "
+                             f"{str(exc).splitlines()[0]}")
+    due, cursor = due_reports(found, context.cursor, now)
+    if not due:
+        behind = "; ".join(f"{e}: {v.finding.count} behind" for e, v in found.items() if v.finding.count)
+        return dg.SkipReason(f"no verdict changed ({behind or 'every active company file fresh'})")
+    return dg.SensorResult(asset_events=[evaluation(e, found[e]) for e in due], cursor=cursor)
