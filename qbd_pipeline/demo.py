@@ -58,9 +58,10 @@ def prepare_environment(port: int) -> Path:
     folder = data_dir()
     home = folder / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
-    instance_yaml = home / "dagster.yaml"
-    if not instance_yaml.exists():
-        shutil.copy(Path(__file__).resolve().parents[1] / "dagster.yaml", instance_yaml)
+    instance_yaml, shipped = home / "dagster.yaml", Path(__file__).resolve().parents[1] / "dagster.yaml"
+    # The project's instance config, kept current: a data folder from an older version gets the new one.
+    if not instance_yaml.exists() or instance_yaml.read_bytes() != shipped.read_bytes():
+        shutil.copy(shipped, instance_yaml)
     os.environ.setdefault("DAGSTER_HOME", str(home))
     # The demo's daily partitions start two days back (kept in the data folder so `make dev` agrees);
     # the first partition also takes all older history, so the load is still complete.

@@ -43,3 +43,20 @@ def test_the_demo_loads_the_company_and_pushes_the_warehouse_edits(tmp_path):
     assert " - dagster - " not in again.stdout + again.stderr
     assert "wms_change_sensor: end_usr_emulator: 6 pending change(s)" in again.stdout  # the second run edits again, too
     assert re.search(r"conflict: items\.sales_price .* -> wms wins", again.stdout)
+
+
+def test_a_data_folder_from_an_older_version_gets_the_current_instance_config(tmp_path, monkeypatch):
+    from qbd_pipeline.demo import prepare_environment
+
+    home = tmp_path / "data" / "dagster_home"
+    home.mkdir(parents=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")  # an older version's copy
+    monkeypatch.setenv("QBD_DATA_DIR", str(tmp_path / "data"))
+    for name in ("DAGSTER_HOME", "QBD_PULL_START", "CONDUCTOR_SECRET_KEY", "CONDUCTOR_END_USER_ID",
+                 "CONDUCTOR_BASE_URL"):
+        monkeypatch.setenv(name, "")  # remembers the test process's value, restored afterwards
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no .env here
+    prepare_environment(8765)
+    shipped = Path(__file__).resolve().parents[1] / "dagster.yaml"
+    assert (home / "dagster.yaml").read_text() == shipped.read_text()
