@@ -5,17 +5,23 @@
 
 On a fresh data folder it does what an operator's week would bring, through the product's own paths:
 
-1. seeds a demo company (`python -m qbd_pipeline.emulator --customers N`, so a full pull takes a while),
-   then `qbd-pipeline demo`: the full initial load and a push-back, as `make demo` does;
+1. seeds the demo's company file (`python -m qbd_pipeline.emulator --customers N`, so a full pull takes a
+   while), then `qbd-pipeline demo`: the full initial load of both demo company files and a push-back
+   each, as `make demo` does, and registers the pictures' company (`qbd-pipeline companies add`: a
+   row of the WMS `companies` table and a key of the instance's dynamic partitions `companies`, the
+   partitions' `company` dimension);
 2. makes two things go wrong: a customer's name longer than QuickBooks allows, edited in the WMS with
    plain SQL (QuickBooks refuses it, the change ends `failed`), and a customer record QuickBooks sends
    that breaks the API contract (`isActive: "sometimes"`, written into the stopped emulator's state
    file, as qbd_pipeline_tests/quickbooks/test_pull.py does in-process with `replace_raw`);
-3. `qbd-pipeline dev` (the emulator and `dagster dev`) on that folder, then, in the UI: a pull of
-   today's partition (Materialize all, Latest), the asset checks it fails, a re-fetch of the first
-   partition slowed by the emulator's `latency` fault and terminated, a pull that fails while
-   QuickBooks is offline (`qbd_offline` fault), `wms_failed_changes` from the launchpad, the Runs list
-   and a materialization's `report`.
+3. `qbd-pipeline dev` (the emulator and `dagster dev`) on that folder, then, in the UI: a pull of the
+   company's today (Materialize all; partitions are company x day: the company, then the day's Latest),
+   the asset checks it fails, a re-fetch of its first day slowed by the emulator's `latency` fault and
+   terminated, a pull that fails while QuickBooks is offline (`qbd_offline` fault), `wms_failed_changes`
+   from the launchpad, the Runs list and a materialization's `report`.
+
+Everything happens in one company file, the demo's first (`end_usr_emulator`); every WMS query names it
+(`company`), since the demo's second company file shares the WMS.
 
 PNGs go to docs/images/ (1440x900). Every process it starts runs in a process group of its own and is
 stopped with SIGINT, then SIGKILL (with whatever it started in turn). Linux only (it reads /proc).
@@ -38,10 +44,13 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from qbd_pipeline.demo import DEMO_END_USER, DEMO_SECRET_KEY
 from qbd_pipeline.processes import answers, free_port
+from qbd_pipeline.settings import COMPANY_TAG, PARTITION_COMPANY_TAG
 
 ROOT = Path(__file__).resolve().parents[1]
-SECRET_KEY, END_USER = "sk_test_emulator", "end_usr_emulator"  # the demo's (and the emulator's) defaults
+# The demo's first company file (the emulator's default end user), where everything here happens.
+SECRET_KEY, END_USER = DEMO_SECRET_KEY, DEMO_END_USER
 LOCATION, REPOSITORY = "qbd_pipeline", "__repository__"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -54,6 +63,18 @@ FOREIGN_ENV = ("QBD_", "CONDUCTOR_", "DAGSTER_", "WMS_")
 
 def say(message: str) -> None:
     print(f"[screenshots {datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def partition_key(company: str, day: str) -> str:
+    """The pull's partition key, company x day (`qbd_pipeline.quickbooks.partitions.key` as a string)."""
+    return f"{company}|{day}"
+
+
+def partition_tags(company: str, day: str) -> dict[str, str]:
+    """The tags of a run of one partition, as the UI's launch dialog sets them (the multi-partition key and one
+    tag per dimension), and the company file's `qbd/end_user`, as the README's `dagster job launch` does."""
+    return {"dagster/partition": partition_key(company, day), PARTITION_COMPANY_TAG: company,
+            "dagster/partition/day": day, COMPANY_TAG: company}
 
 
 # processes ------------------------------------------------------------------------------------------
@@ -94,15 +115,15 @@ class Processes:
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
         self.env, self.cwd, self.running = env, cwd, []
 
-    def start(self, name: str, args: list[str], log: Path) -> subprocess.Popen:
+    def start(self, name: str, args: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
         with log.open("ab") as out:
-            process = subprocess.Popen(args, cwd=self.cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+            process = subprocess.Popen(args, cwd=self.cwd, env={**self.env, **(env or {})}, stdout=out,
+                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         self.running.append((name, process))
         return process
 
-    def run(self, name: str, args: list[str], log: Path, timeout: float) -> None:
-        process = self.start(name, args, log)
+    def run(self, name: str, args: list[str], log: Path, timeout: float, env: dict[str, str] | None = None) -> None:
+        process = self.start(name, args, log, env)
         try:
             code = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -193,6 +214,11 @@ class Dagster:
         runs = self.query("{ runsOrError(limit: 50) { ... on Runs { results { runId } } } }")["runsOrError"]
         return [r["runId"] for r in runs["results"]]
 
+    def tags(self, run_id: str) -> dict[str, str]:
+        run = self.query("query($id: ID!) { runOrError(runId: $id) { ... on Run { tags { key value } } } }",
+                         id=run_id)["runOrError"]
+        return {t["key"]: t["value"] for t in run["tags"]}
+
     def status(self, run_id: str) -> str:
         return self.query("query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }",
                           id=run_id)["runOrError"]["status"]
@@ -280,11 +306,12 @@ def wms(data: Path) -> sqlite3.Connection:
 def edit_a_name_quickbooks_refuses(data: Path) -> int:
     """The warehouse renames a customer with plain SQL; the capture trigger records the change."""
     with contextlib.closing(wms(data)) as db, db:
-        (row_id,) = db.execute("SELECT id FROM customers WHERE is_active AND qbd_id IS NOT NULL AND parent_qbd_id "
-                               "IS NULL AND name NOT LIKE 'Demo Walk-in%' ORDER BY id LIMIT 1 OFFSET 7").fetchone()
-        db.execute("UPDATE customers SET name = ? WHERE id = ?", (LONG_NAME, row_id))
-        (change_id,) = db.execute("SELECT max(id) FROM wms_changes WHERE entity = 'customers' AND row_id = ?",
-                                  (row_id,)).fetchone()
+        (row_id,) = db.execute("SELECT id FROM customers WHERE company = ? AND is_active AND qbd_id IS NOT NULL "
+                               "AND parent_qbd_id IS NULL AND name NOT LIKE 'Demo Walk-in%' ORDER BY id LIMIT 1 "
+                               "OFFSET 7", (END_USER,)).fetchone()
+        db.execute("UPDATE customers SET name = ? WHERE company = ? AND id = ?", (LONG_NAME, END_USER, row_id))
+        (change_id,) = db.execute("SELECT max(id) FROM wms_changes WHERE company = ? AND entity = 'customers' "
+                                  "AND row_id = ?", (END_USER, row_id)).fetchone()
     return change_id
 
 
@@ -350,6 +377,26 @@ class Browser:
         self.page.get_by_role("dialog").get_by_text("Partition selection").wait_for()
         time.sleep(1)
 
+    def choose_partitions(self, company: str, day: str | None = None) -> None:
+        """In the launch dialog, one company file (the `company` dimension's menu of the instance's dynamic
+        partitions) and one day (typed; None: the `day` dimension's Latest, today's UTC day)."""
+        dialog = self.page.get_by_role("dialog")
+        dialog.get_by_text("Select a partition or create one").click()
+        self.page.get_by_placeholder("Filter partitions").wait_for()
+        self.page.get_by_role("menuitem").filter(has=self.page.get_by_text(company, exact=True)).first.click()
+        time.sleep(0.5)
+        dialog.get_by_text("Launch runs to materialize", exact=False).click()  # closes the menu, not the dialog
+        self.page.get_by_placeholder("Filter partitions").wait_for(state="detached")
+        if day is None:
+            self.button("Latest").click()
+        else:
+            field = dialog.get_by_placeholder(re.compile(r"^ex: "))  # the day dimension's range field
+            field.click()
+            field.fill(day)
+            field.press("Enter")
+        time.sleep(1)
+        dialog.get_by_text("1 partition", exact=True).wait_for()
+
     def scroll_to_top(self, text: str) -> None:
         """Scroll the run log (its own scroll box, not the page) so the row with `text` is its first."""
         self.page.get_by_text(text).first.evaluate("""e => {
@@ -367,19 +414,21 @@ def take(browser: Browser, dagster: Dagster, emulator: Emulator, data: Path, fir
          refused_change: int, bad_customer: str) -> None:
     page = browser.page
 
-    # (a) Start a sync: today's partition, what changed since the last pull.
+    # (a) Start a sync: the company's today, what changed since its last pull.
     before = dagster.run_ids()
     browser.open_materialize_dialog()
-    browser.button("Latest").click()
-    time.sleep(1)
+    browser.choose_partitions(END_USER)
     browser.shot("01-start-a-sync")
     browser.button("Launch 1 run").click()
     latest_pull = dagster.new_run(before)
-    say(f"pull of partition {today}: run {latest_pull}")
+    say(f"pull of partition {partition_key(END_USER, today)}: run {latest_pull}")
     if dagster.wait(latest_pull) != "SUCCESS":
-        raise RuntimeError(f"the pull of {today} did not succeed")
-    found = one(data, "SELECT error_code FROM sync_errors WHERE entity = 'customers' AND qbd_id = ? "
-                      "AND resolved_at IS NULL", bad_customer)
+        raise RuntimeError(f"the pull of {partition_key(END_USER, today)} did not succeed")
+    tags = dagster.tags(latest_pull)  # the dialog's: the key and one tag per dimension (no qbd/end_user)
+    if (tags.get("dagster/partition"), tags.get(PARTITION_COMPANY_TAG)) != (partition_key(END_USER, today), END_USER):
+        raise RuntimeError(f"the run the dialog launched is not of partition {partition_key(END_USER, today)}: {tags}")
+    found = one(data, "SELECT error_code FROM sync_errors WHERE company = ? AND entity = 'customers' AND qbd_id = ? "
+                      "AND resolved_at IS NULL", END_USER, bad_customer)
     if not found:
         raise RuntimeError(f"the pull recorded no sync error for customer {bad_customer}")
     failed = dagster.failed_checks(latest_pull)
@@ -413,20 +462,16 @@ def take(browser: Browser, dagster: Dagster, emulator: Emulator, data: Path, fir
     emulator.fault(kind="latency", path_contains="/customers", count=40, seconds=1.2)
     before = dagster.run_ids()
     browser.open_materialize_dialog()
-    field = page.get_by_role("dialog").locator("input[type=text]").first
-    field.click()
-    field.fill(first)
-    field.press("Enter")
-    time.sleep(1)
+    browser.choose_partitions(END_USER, first)
     browser.button("Launch 1 run").click()
     refetch = dagster.new_run(before)
-    say(f"re-fetch of partition {first} (slowed): run {refetch}")
+    say(f"re-fetch of partition {partition_key(END_USER, first)} (slowed): run {refetch}")
     if dagster.wait(refetch, ("STARTED", "SUCCESS", "FAILURE", "CANCELED"), timeout=120) != "STARTED":
         raise RuntimeError(f"run {refetch} ended before it could be watched")
     browser.go(f"/runs/{refetch}")
     browser.wait_text(r"customers: (?:fetched|processed) [\d,]+ / [\d,]+ \(\d+%\)", count=5)
-    live = one(data, "SELECT status, fetched, processed, total FROM sync_runs WHERE run_id = ? "
-                     "AND entity = 'customers'", refetch)
+    live = one(data, "SELECT status, fetched, processed, total FROM sync_runs WHERE company = ? AND run_id = ? "
+                     "AND entity = 'customers'", END_USER, refetch)
     say(f"sync_runs while fetching: status, fetched, processed, total = {live}")
     browser.shot("02-progress")
 
@@ -438,8 +483,8 @@ def take(browser: Browser, dagster: Dagster, emulator: Emulator, data: Path, fir
     if dagster.wait(refetch) != "CANCELED":
         raise RuntimeError(f"run {refetch} was not cancelled")
     emulator.clear_faults()
-    ended = rows(data, "SELECT entity, status, fetched, processed, total, error FROM sync_runs WHERE run_id = ?",
-                 refetch)
+    ended = rows(data, "SELECT entity, status, fetched, processed, total, error FROM sync_runs WHERE company = ? "
+                       "AND run_id = ?", END_USER, refetch)
     say(f"sync_runs of the cancelled run: {ended}")
     if not ended or any(row[1] != "cancelled" for row in ended):
         raise RuntimeError(f"the cancelled run's sync_runs rows did not end cancelled: {ended}")
@@ -447,8 +492,8 @@ def take(browser: Browser, dagster: Dagster, emulator: Emulator, data: Path, fir
     # (d) A fetch that failed: QuickBooks offline for the customers' window (two restarts, then it gives up).
     emulator.fault(kind="qbd_offline", path_contains="/customers", count=3)
     offline = dagster.launch("qbd_incremental_pull", {"ops": {"qbd__customers": {"config": {"max_restarts": 2}}}},
-                             {"dagster/partition": today})
-    say(f"pull of {today} with QuickBooks offline: run {offline}")
+                             partition_tags(END_USER, today))
+    say(f"pull of {partition_key(END_USER, today)} with QuickBooks offline: run {offline}")
     if dagster.wait(offline) != "FAILURE":
         raise RuntimeError(f"run {offline} did not fail")
     emulator.clear_faults()
@@ -475,7 +520,8 @@ def take(browser: Browser, dagster: Dagster, emulator: Emulator, data: Path, fir
     browser.wait_text("got QuickBooks' version back")
     browser.scroll_to_top("failed change(s) dismissed by ops-anna")
     browser.shot("08-failed-changes-run")
-    after = one(data, "SELECT status, last_error FROM wms_changes WHERE id = ?", refused_change)
+    after = one(data, "SELECT status, last_error FROM wms_changes WHERE company = ? AND id = ?", END_USER,
+                refused_change)
     say(f"the change after the dismiss: {after}")
 
     # (f) History: the Runs list.
@@ -527,6 +573,11 @@ def main(argv: list[str] | None = None) -> int:
         seed_company(procs, data, args.customers, data / "logs" / "seed.log")
         say("qbd-pipeline demo (full initial load, push-back)")
         procs.run("qbd-pipeline demo", [*cli(), "demo"], data / "logs" / "demo.log", timeout=900)
+        say(f"qbd-pipeline companies add {END_USER} (the WMS companies table and the instance's partition)")
+        procs.run("qbd-pipeline companies add", [*cli(), "companies", "add", END_USER], data / "logs" / "companies.log",
+                  timeout=120, env={"DAGSTER_HOME": str(data / "dagster_home")})
+        if one(data, "SELECT status FROM companies WHERE id = ?", END_USER) != ("active",):
+            raise RuntimeError(f"company file {END_USER} is not an active row of the WMS companies table")
         first = (data / "pull_start.txt").read_text().strip()
         today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
         bad_customer = break_a_record(data)
@@ -537,9 +588,10 @@ def main(argv: list[str] | None = None) -> int:
         dev = procs.start("qbd-pipeline dev", [*cli(), "dev"], data / "logs" / "dev.log")
         dagster, emulator = Dagster(args.dagster_port), Emulator(args.emulator_port)
         wait_for("the Dagster UI and its code location", dagster.loaded, 300, every=1, alive=dev)
-        push = dagster.launch("wms_push_back")
+        push = dagster.launch("wms_push_back", tags={COMPANY_TAG: END_USER})
         dagster.wait(push)
-        status = one(data, "SELECT status, last_error FROM wms_changes WHERE id = ?", refused_change)
+        status = one(data, "SELECT status, last_error FROM wms_changes WHERE company = ? AND id = ?", END_USER,
+                     refused_change)
         say(f"wms_push_back {push}: the renamed customer's change is {status}")
         if status[0] != "failed":
             raise RuntimeError(f"expected QuickBooks to refuse the {len(LONG_NAME)}-character name: {status}")
@@ -551,7 +603,8 @@ def main(argv: list[str] | None = None) -> int:
                      bad_customer)
             finally:
                 chromium.close()
-        say(f"sync_error_list: {rows(data, 'SELECT direction, entity, qbd_id, code, message FROM sync_error_list')}")
+        say(f"sync_error_list of {END_USER}: " + str(rows(
+            data, "SELECT direction, entity, qbd_id, code, message FROM sync_error_list WHERE company = ?", END_USER)))
         done = True
     except KeyboardInterrupt:
         say("interrupted")
