@@ -149,10 +149,9 @@ def postgres_wms_url():
 
 @pytest.fixture
 def wms(wms_url):
-    """The WMS resource on a migrated database."""
-    from qbd_pipeline.wms.migrate import upgrade
+    """The WMS resource on a migrated database (a copy of one migrated per worker: see migrated.py)."""
     from qbd_pipeline.wms.resources import WmsDatabase
+    from qbd_pipeline_tests.migrated import migrated
 
-    resource = WmsDatabase(url=wms_url)
-    upgrade(resource.engine())
-    return resource
+    migrated(wms_url, POSTGRES_URL, postgres_schema)
+    return WmsDatabase(url=wms_url)

@@ -29,7 +29,7 @@ def audit(server, wms) -> dg.ExecuteInProcessResult:
 
 
 def test_every_check_passes_after_a_clean_load_and_the_audit_materializes_nothing(server, wms):
-    result = pull(server, wms)
+    result = pull(server, wms, checks=True)
     found = evaluations(result)
     assert {name for _entity, name in found} == {"no_sync_errors", "no_failed_pushes", "no_orphan_references",
                                                  "totals_match_lines"}  # the WMS checks; no QuickBooks reads
@@ -47,7 +47,7 @@ def test_every_check_passes_after_a_clean_load_and_the_audit_materializes_nothin
 def test_a_fetch_that_failed_fails_the_materialization_not_a_check(server, wms):
     control(server, "POST", "faults", kind="qbd_offline", path_contains="/vendors", count=20)
     instance = dg.DagsterInstance.ephemeral()
-    result = pull(server, wms, config={"max_restarts": 1}, raise_on_error=False, instance=instance)
+    result = pull(server, wms, checks=True, config={"max_restarts": 1}, raise_on_error=False, instance=instance)
     assert not result.success
     failure = next(e for e in result.get_step_failure_events() if e.step_key == "qbd__vendors")
     assert "QuickBooks did not serve the window" in failure.step_failure_data.user_failure_data.description
@@ -67,7 +67,7 @@ def test_an_order_whose_total_is_not_the_sum_of_its_lines_fails_on_the_orders(se
     order = sdk_client(server).qbd.sales_orders.list(limit=1, **EU).data[0]
     raw = company.get("sales-orders", order.id)
     company.replace_raw("sales-orders", order.id, {**raw, "subtotal": "1.00"})
-    found = evaluations(pull(server, wms))
+    found = evaluations(pull(server, wms, checks=True))
     check = found[("sales_orders", "totals_match_lines")]
     assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
     assert order.id in check.metadata["sample"].value and check.metadata["found"].value == 1
@@ -75,7 +75,7 @@ def test_an_order_whose_total_is_not_the_sum_of_its_lines_fails_on_the_orders(se
 
 
 def test_a_reference_to_a_record_the_wms_lacks_is_an_orphan_of_the_row_that_names_it(server, wms):
-    assert pull(server, wms).success
+    assert pull(server, wms, checks=True).success
     items, lines = TABLES["items"][0], TABLES["sales_orders"][1]
     with wms.engine().begin() as connection, sync_writer(connection):  # as if the item never arrived
         item = connection.execute(sa.select(lines.c.item_qbd_id).where(lines.c.item_qbd_id.is_not(None))
@@ -90,7 +90,7 @@ def test_a_reference_to_a_record_the_wms_lacks_is_an_orphan_of_the_row_that_name
 
 
 def test_the_audit_finds_stock_that_differs_from_quickbooks(server, wms):
-    assert pull(server, wms).success
+    assert pull(server, wms, checks=True).success
     company = server.emulator.companies[END_USER]
     item = sdk_client(server).qbd.inventory_items.list(limit=1, **EU).data[0]
     raw = company.get("inventory-items", item.id)  # QuickBooks' figure moves without a new revision

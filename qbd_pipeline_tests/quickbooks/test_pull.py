@@ -7,6 +7,7 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
+from qbd_pipeline.quickbooks.checks import wms_checks
 from qbd_pipeline.spec.entities import ENTITIES as SPEC_ENTITIES
 from qbd_pipeline.wms.schema import TABLES, sync_errors, sync_runs, wms_changes
 from qbd_pipeline_tests.conftest import END_USER, sdk_client
@@ -19,7 +20,7 @@ ENTITIES = tuple(e.name for e in SPEC_ENTITIES)
 
 
 def test_full_initial_load_equals_quickbooks_field_by_field(server, wms):
-    result = pull(server, wms)
+    result = pull(server, wms, checks=True)
     assert result.success
     assert differences(server.emulator, END_USER, wms.engine()) == []
     for entity in ENTITIES:
@@ -30,7 +31,9 @@ def test_full_initial_load_equals_quickbooks_field_by_field(server, wms):
         report = md["report"].splitlines()  # the markdown table on the run page
         assert report[0].split("|")[1].strip() == "entity" and report[2].split("|")[1].strip() == entity
         assert f"{md['fetched']:,}" in report[2]
-    assert all(check.passed for check in result.get_asset_check_evaluations())
+    evaluated = result.get_asset_check_evaluations()
+    assert len(evaluated) == sum(len(list(c.check_keys)) for c in wms_checks)  # every WMS check, each passed
+    assert all(check.passed for check in evaluated)
     # A few fields checked by hand, so the mapping itself is tested, not only its round trip.
     client = sdk_client(server)
     customer = client.qbd.customers.list(limit=1, **EU).data[0]
@@ -186,7 +189,7 @@ def test_unmappable_records_are_recorded_and_the_rest_goes_on(server, wms):
     raw["sku"] = "S" * 40  # fine for the SDK, too long for the WMS column
     company.replace_raw("inventory-items", long_sku.id, raw)
 
-    result = pull(server, wms, raise_on_error=False)
+    result = pull(server, wms, raise_on_error=False, checks=True)
     assert metadata(result, "customers")["failed"] == 1
     assert metadata(result, "customers")["inserted"] == metadata(result, "customers")["fetched"] - 1
     assert metadata(result, "items")["failed"] == 1
