@@ -64,6 +64,13 @@ def check_result(entity: str, name: str, severity: dg.AssetCheckSeverity, findin
                                severity=severity, description=finding.description, metadata=metadata)
 
 
+def as_evaluation(result: dg.AssetCheckResult, **overrides) -> dg.AssetCheckEvaluation:
+    """A check result logged outside its check's own step (a failed fetch's step, a push op, a sensor)."""
+    fields = {"asset_key": result.asset_key, "check_name": result.check_name, "passed": result.passed,
+              "severity": result.severity, "description": result.description, "metadata": result.metadata}
+    return dg.AssetCheckEvaluation(**{**fields, **overrides})
+
+
 def after_failed_fetch(entity: Entity, engine, reason: str, company: str) -> list[dg.AssetCheckEvaluation]:
     """The WMS checks of an entity whose fetch failed, evaluated on what the WMS holds, each saying
     the fetch failed (their own step is skipped)."""
@@ -73,10 +80,9 @@ def after_failed_fetch(entity: Entity, engine, reason: str, company: str) -> lis
             if not applies(entity.name):
                 continue
             result = check_result(entity.name, name, severity, find(connection, entity.name, company))
-            evaluations.append(dg.AssetCheckEvaluation(
-                asset_key=result.asset_key, check_name=name, passed=result.passed, severity=severity,
-                description=f"{result.description} (evaluated on what the WMS holds: this run's fetch failed, "
-                            f"which is the materialization's failure, not a record error)",
+            evaluations.append(as_evaluation(
+                result, description=f"{result.description} (evaluated on what the WMS holds: this run's fetch "
+                                    f"failed, which is the materialization's failure, not a record error)",
                 metadata={**result.metadata, "fetch_failed": dg.MetadataValue.text(reason[:500])}))
     return evaluations
 
@@ -87,8 +93,7 @@ def failed_pushes_check(entity: Entity, engine, company: str) -> dg.AssetCheckEv
     with engine.connect() as connection:
         result = check_result(entity.name, "no_failed_pushes", ERROR,
                               audit.failed_pushes(connection, entity.name, company))
-    return dg.AssetCheckEvaluation(asset_key=result.asset_key, check_name="no_failed_pushes", passed=result.passed,
-                                   severity=ERROR, description=result.description, metadata=result.metadata)
+    return as_evaluation(result)
 
 
 def _selected(context: dg.AssetCheckExecutionContext, specs: list[dg.AssetCheckSpec]) -> list[str]:

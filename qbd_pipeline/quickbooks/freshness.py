@@ -21,7 +21,7 @@ from ..settings import freshness_hours
 from ..spec.entities import ENTITIES
 from ..sync import freshness
 from ..wms.resources import WmsDatabase
-from .checks import check_result
+from .checks import as_evaluation, check_result
 from .keys import asset_key
 
 CHECK = "fresh_in_every_company"
@@ -40,10 +40,8 @@ def verdicts(engine: sa.Engine, now: datetime, entities: list[str]) -> dict[str,
     return {e: freshness.judge(rows, e, now, fail_after, fail_after * 2 / 3) for e in entities}
 
 
-def evaluation(entity: str, verdict: freshness.Verdict) -> dg.AssetCheckEvaluation:
-    result = check_result(entity, CHECK, SEVERITY[verdict.severity], verdict.finding)
-    return dg.AssetCheckEvaluation(asset_key=result.asset_key, check_name=CHECK, passed=result.passed,
-                                   severity=result.severity, description=result.description, metadata=result.metadata)
+def result_of(entity: str, verdict: freshness.Verdict) -> dg.AssetCheckResult:
+    return check_result(entity, CHECK, SEVERITY[verdict.severity], verdict.finding)
 
 
 @dg.multi_asset_check(specs=specs, name="freshness_by_company", can_subset=True,
@@ -52,7 +50,7 @@ def freshness_by_company(context: dg.AssetCheckExecutionContext, wms: WmsDatabas
     selected = context.selected_asset_check_keys
     chosen = [e.name for e in ENTITIES if dg.AssetCheckKey(asset_key(e.name), CHECK) in selected]
     for entity, verdict in verdicts(wms.engine(), datetime.now(timezone.utc), chosen).items():
-        yield check_result(entity, CHECK, SEVERITY[verdict.severity], verdict.finding)
+        yield result_of(entity, verdict)
 
 
 def _signature(verdict: freshness.Verdict) -> str:
@@ -87,4 +85,4 @@ def company_freshness(context: dg.SensorEvaluationContext, wms: WmsDatabase):
     if not due:
         behind = "; ".join(f"{e}: {v.finding.count} behind" for e, v in found.items() if v.finding.count)
         return dg.SkipReason(f"no verdict changed ({behind or 'every active company file fresh'})")
-    return dg.SensorResult(asset_events=[evaluation(e, found[e]) for e in due], cursor=cursor)
+    return dg.SensorResult(asset_events=[as_evaluation(result_of(e, found[e])) for e in due], cursor=cursor)
