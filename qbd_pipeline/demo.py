@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .settings import data_dir
+from .settings import DATA_DIR_VAR, data_dir
 from .spec.entities import ENTITIES
 
 DEMO_SECRET_KEY = "sk_test_emulator"
@@ -56,6 +56,9 @@ def prepare_environment(port: int) -> Path:
     """
     load_dotenv_file()
     folder = data_dir()
+    # Resolved once, here, and exported absolute: `dagster dev` and every process it starts run from
+    # the data folder itself, where a relative `data` would name `data/data`.
+    os.environ[DATA_DIR_VAR] = str(folder)
     home = folder / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     instance_yaml, shipped = home / "dagster.yaml", Path(__file__).resolve().parents[1] / "dagster.yaml"
