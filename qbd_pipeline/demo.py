@@ -183,6 +183,7 @@ def push_back_act(defs, engine, port: int) -> int:
 def _push_report(engine, result, began: datetime) -> int:
     import sqlalchemy as sa
 
+    from .sync.conflicts import describe
     from .wms.schema import sync_conflicts, wms_changes
 
     company = result.dagster_run.tags.get("qbd/end_user")
@@ -201,8 +202,7 @@ def _push_report(engine, result, began: datetime) -> int:
             wms_changes.c.run_id == result.run_id, wms_changes.c.status == "skipped")).all()
     print()
     for conflict in decided:
-        print(f"conflict: {conflict.entity}.{conflict.field} WMS {conflict.wms_value} vs QuickBooks "
-              f"{conflict.qbd_value} -> {conflict.winner} wins by rule {conflict.rule}")
+        print(describe(conflict._asdict()))  # as the run's log says it
     for entity, reason in skipped:
         print(f"skipped: {entity}: {reason}")
     print(f"push-back run {result.run_id} ({company}) {'succeeded' if result.success else 'FAILED'}")

@@ -12,13 +12,17 @@ push-back run of the same company file would pass two different limits and run s
 import dagster as dg
 from dagster._core.run_coordinator import QueuedRunCoordinator, SubmitRunContext
 
+from .console.assets import KEY as CONSOLE_KEY
 from .quickbooks.partitions import company_in_tags
 from .settings import COMPANY_TAG, default_company
 
+WMS_ONLY = frozenset({CONSOLE_KEY})  # assets whose runs talk to no QuickBooks company file
 
-def company_tag_for(tags: dict[str, str]) -> dict[str, str]:
-    """The `qbd/end_user` tag a run with these tags lacks, or nothing (it has one, or names no company)."""
-    if tags.get(COMPANY_TAG):
+
+def company_tag_for(tags: dict[str, str], assets: frozenset[dg.AssetKey] | None = None) -> dict[str, str]:
+    """The `qbd/end_user` tag a run with these tags lacks, or nothing (it has one, names no company, or
+    only refreshes the operator's console, which reads the WMS alone and waits for no company's run)."""
+    if tags.get(COMPANY_TAG) or (assets and assets <= WMS_ONLY):
         return {}
     company = company_in_tags(tags) or default_company()
     return {COMPANY_TAG: company} if company else {}
@@ -30,7 +34,7 @@ class CompanyRunCoordinator(QueuedRunCoordinator):
 
     def submit_run(self, context: SubmitRunContext) -> dg.DagsterRun:
         run = context.dagster_run
-        missing = company_tag_for(dict(run.tags))
+        missing = company_tag_for(dict(run.tags), run.asset_selection)
         if missing:
             self._instance.add_run_tags(run.run_id, missing)
             run = run.with_tags({**run.tags, **missing})

@@ -32,8 +32,8 @@ def test_the_demo_then_dev_in_a_fresh_folder_load_push_and_serve_ui_launched_run
     assert "wms_change_sensor: end_usr_emulator_branch: 1 pending change(s) -> run wms_push_back" in out  # two files
     assert "full initial load of company file end_usr_emulator_branch" in out
     assert re.search(r"push-back run \S+ \(end_usr_emulator_branch\) succeeded", out)
-    assert re.search(r'conflict: items\.sales_price WMS "\d+\.\d+" vs QuickBooks "\d+\.\d+" -> wms wins by rule '
-                     r"latest_wins", out)
+    assert re.search(r'conflict: items\.sales_price of \S+, WMS row \d+: WMS "\d+\.\d+" vs QuickBooks "\d+\.\d+" '
+                     r"-> the WMS wins \(rule latest_wins\)", out)
     assert "skipped: invoices: invoices flow from QuickBooks to the WMS only" in out
     assert re.search(r"push-back run \S+ \(end_usr_emulator\) succeeded", out)
     data = folder / "data"
@@ -51,7 +51,7 @@ def test_the_demo_then_dev_in_a_fresh_folder_load_push_and_serve_ui_launched_run
     assert re.search(r"^total\s+\d+\s+0\s", again.stdout, re.MULTILINE)  # nothing new the second time
     assert " - dagster - " not in again.stdout + again.stderr
     assert "wms_change_sensor: end_usr_emulator: 6 pending change(s)" in again.stdout  # the second run edits again, too
-    assert re.search(r"conflict: items\.sales_price .* -> wms wins", again.stdout)
+    assert re.search(r"conflict: items\.sales_price .* -> the WMS wins", again.stdout)
     assert not (data / "data").exists()  # one data folder, whoever resolved it
 
 

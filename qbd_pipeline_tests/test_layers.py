@@ -17,7 +17,7 @@ LAYERS: list[set[str]] = [
     {"settings", "spec"},
     {"conductor", "wms"},
     {"sync"},
-    {"quickbooks", "pushback", "watchdog", "definitions", "cli", "companies_cli", "demo", "devserver",
+    {"quickbooks", "pushback", "console", "watchdog", "definitions", "cli", "companies_cli", "demo", "devserver",
      "processes", "reports", "run_queue", "__init__"},
 ]
 # Within the client layer, the two sides know nothing of each other.

@@ -14,7 +14,7 @@ from pydantic import Field
 from ..conductor.resource import ConductorResource
 from ..quickbooks.checks import failed_pushes_check
 from ..quickbooks.company_runs import company_of_run
-from ..reports import report_table
+from ..reports import conflicts_decided, report_table
 from ..settings import COMPANY_TAG
 from ..spec.entities import ENTITIES, Entity
 from ..sync import companies, ledger
@@ -106,6 +106,8 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
             context.log.info(f"planned {entry['action']} {entity.name} row {entry['row_id']}: {entry}")
         for error in stats.errors:
             context.log.error(f"{entity.name} row {error['row_id']}: {error['error']}")
+        decided = {} if config.dry_run else conflicts_decided(context.log.warning, engine, context.run_id,
+                                                               entity.name, conductor.end_user_id)
         if entity.direction == "both" and not config.dry_run:  # a refused change shows on its entity's asset
             context.log_event(failed_pushes_check(entity, engine, conductor.end_user_id))
         summary = {k: getattr(stats, k) for k in ("pushed", "created", "updated", "deleted", "skipped", "failed",
@@ -116,7 +118,7 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
             raise dg.Failure(description=offline, allow_retries=False, metadata=summary)
         return dg.Output({**summary, "plan": stats.plan, "errors": stats.errors}, metadata={
             **summary, "dry_run": config.dry_run, "plan": dg.MetadataValue.json(stats.plan[:200]),
-            "report": report_table([{"entity": entity.name, **summary}])})
+            "report": report_table([{"entity": entity.name, **summary}]), **decided})
 
     return _push
 

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from ..conductor.fetch import FetchFailed
 from ..conductor.resource import ConductorResource
-from ..reports import report_table
+from ..reports import conflicts_decided, report_table
 from ..settings import freshness_hours, pull_lookback_minutes
 from ..spec.entities import ENTITIES, Entity
 from ..spec.mapping import MAPPINGS
@@ -99,11 +99,12 @@ def run_pull(context: dg.AssetExecutionContext, entity: Entity, conductor: Condu
         context.log.error(f"{entity.name} {error.qbd_id}: {error.code}: {error.message}")
     if len(result.totals.errors) > 20:
         context.log.error(f"{entity.name}: {len(result.totals.errors) - 20} more; all are in sync_error_list")
+    decided = conflicts_decided(context.log.warning, engine, context.run.run_id, entity.name, company)
     header = TABLES[entity.name][0]
     with engine.connect() as connection:
         row_count = connection.execute(sa.select(sa.func.count()).select_from(header).where(
             header.c.company == company)).scalar_one()
-    return dg.MaterializeResult(metadata=pull_metadata(result, row_count))
+    return dg.MaterializeResult(metadata={**pull_metadata(result, row_count), **decided})
 
 
 def build_pull_asset(entity: Entity) -> dg.AssetsDefinition:

@@ -1,6 +1,7 @@
-"""Reading the change ledger (`wms_changes`) for merges and loads."""
+"""Reading the change ledger (`wms_changes`) for merges and loads, and closing failures that are over."""
 
 from collections import defaultdict
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -80,3 +81,32 @@ def lock_record(connection: sa.Connection, header: sa.Table, lines: sa.Table | N
     if lines is not None and ids:
         connection.execute(sa.select(lines.c.id).where(any_of(connection, lines.c.header_id, ids)).order_by(lines.c.id)
                            .with_for_update())
+
+
+RESOLVED, SUPERSEDED = "resolved", "superseded"
+
+
+def close_earlier_failures(connection: sa.Connection, entity: str, row_id: int, newest: int | None, *, reached: bool,
+                           run_id: str, now: datetime, how: str | None = None) -> int:
+    """One failure per record, and none once the record is fine: the record's `failed` changes older
+    than `newest` (all of them when None) are closed, keeping what they failed with after the reason.
+
+    `reached`: the record's state as of change `newest` reached QuickBooks (pushed, skipped because
+    QuickBooks already agrees, or found there by a pull), so the older failures are `resolved`;
+    otherwise change `newest` failed too and stands for the record, so they are `superseded` by it.
+    A record's changes are pushed together as its current state, so nothing an older change carried
+    is lost by closing it. Returns how many were closed.
+    """
+    if reached:
+        status = RESOLVED
+        said = how or f"resolved: change {newest} of the same record reached QuickBooks in run {run_id}"
+    else:
+        status, said = SUPERSEDED, f"superseded by change {newest} of the same record, which failed too"
+    note = f"{said} at {now.isoformat(timespec='seconds')}; it had failed with: "
+    older = [] if newest is None else [wms_changes.c.id < newest]
+    return connection.execute(wms_changes.update().where(
+        wms_changes.c.entity == entity, wms_changes.c.row_id == row_id, wms_changes.c.status == "failed",
+        *older).values(
+        status=status, handled_at=now, claimed_by=None, claimed_at=None,
+        last_error=sa.func.substr(sa.literal(note) + sa.func.coalesce(wms_changes.c.last_error, "-"), 1, 4000),
+    )).rowcount

@@ -40,3 +40,35 @@ def record(connection: sa.Connection, rows: list[dict]) -> int:
     if rows:
         connection.execute(sync_conflicts.insert(), rows)
     return len(rows)
+
+
+WINNER = {"wms": "the WMS wins", "qbd": "QuickBooks wins"}
+SHOWN = 300  # characters of a value shown in a log line or table cell
+
+
+def decided_in_run(connection: sa.Connection, run_id: str, entity: str, *, company: str,
+                   limit: int = 500) -> list[dict]:
+    """The conflicts a run decided for one entity of one company file, oldest first."""
+    return [r._asdict() for r in connection.execute(sa.select(sync_conflicts).where(
+        sync_conflicts.c.run_id == run_id, sync_conflicts.c.entity == entity, sync_conflicts.c.company == company)
+        .order_by(sync_conflicts.c.id).limit(limit))]
+
+
+def _shown(value: str | None) -> str:
+    return "(none)" if value is None else value if len(value) <= SHOWN else value[:SHOWN] + "..."
+
+
+def describe(conflict: dict) -> str:
+    """One line an operator reads in the run log: the field of which record, both values, the winner and the rule."""
+    record = conflict["qbd_id"] or "(not in QuickBooks yet)"
+    row = f", WMS row {conflict['row_id']}" if conflict.get("row_id") is not None else ""
+    return (f"conflict: {conflict['entity']}.{conflict['field']} of {record}{row}: WMS {_shown(conflict['wms_value'])} "
+            f"vs QuickBooks {_shown(conflict['qbd_value'])} -> {WINNER.get(conflict['winner'], conflict['winner'])} "
+            f"(rule {conflict['rule']})")
+
+
+def table_rows(decided: list[dict]) -> list[dict]:
+    """The same, as rows of a metadata table."""
+    return [{"entity": c["entity"], "qbd_id": c["qbd_id"], "wms_row_id": c["row_id"], "field": c["field"],
+             "wms_value": _shown(c["wms_value"]), "qbd_value": _shown(c["qbd_value"]),
+             "winner": WINNER.get(c["winner"], c["winner"]), "rule": c["rule"]} for c in decided]

@@ -17,7 +17,7 @@ from ..spec.mapping import EntityMapping
 from ..wms.schema import TABLES, sync_errors, utcnow
 from ..wms.triggers import sync_writer
 from .bulk import any_of, insert_rows, set_line_ids, upsert_rows
-from .changes import changed_fields, deleted_in_wms, link_changes, lock_record, open_changes
+from .changes import changed_fields, close_earlier_failures, deleted_in_wms, link_changes, lock_record, open_changes
 from .conflicts import conflict_rows, prior_decisions
 from .conflicts import record as record_conflicts
 from .convert import MappingError, describe_unmappable, map_record
@@ -170,6 +170,9 @@ def link_unsynced(connection: sa.Connection, mapping: EntityMapping, header: sa.
                 set_line_ids(connection, lines_table, {row: line["qbd_line_id"]
                                                        for row, line in zip(own, answered, strict=True)})
         link_changes(connection, mapping.entity, row_id, qbd_id, company=company)
+        # A create that failed for good (its answers lost) may have reached QuickBooks after all: it is over.
+        close_earlier_failures(connection, mapping.entity, row_id, None, reached=True, run_id="", now=utcnow(),
+                               how=f"resolved: a pull found the record in QuickBooks ({qbd_id}) and linked it")
 
 
 def merge_pending(connection: sa.Connection, mapping: EntityMapping, header: sa.Table, lines_table: sa.Table | None,

@@ -1,7 +1,10 @@
 """The seeds' conflict table: each entity's rule, with the same field edited on both sides between syncs."""
 
+import logging
+import re
 from decimal import Decimal
 
+import dagster as dg
 import pytest
 
 from qbd_pipeline.emulator.reference_lists import ref_id
@@ -40,7 +43,9 @@ def test_a_field_changed_on_both_sides(server, wms, entity, attr, field, column,
     resource.update(record.id, revision_number=record.revision_number, **{field: qbd_value}, **EU)
     sql(wms, f"UPDATE {entity} SET {column} = :v WHERE qbd_id = :q", v=wms_value, q=record.id)
 
-    assert push(server, wms).success
+    instance = dg.DagsterInstance.ephemeral()
+    result = push(server, wms, instance=instance)
+    assert result.success
     expected = wms_value if winner == "wms" else qbd_value
     assert getattr(resource.retrieve(record.id, **EU), field) == expected  # QuickBooks
     stored = row(wms, entity, qbd_id=record.id)[column]
@@ -48,6 +53,18 @@ def test_a_field_changed_on_both_sides(server, wms, entity, attr, field, column,
     decided = [c for c in conflicts(wms) if c["field"] == column]
     assert [(c["entity"], c["qbd_id"], c["winner"], c["rule"]) for c in decided] == [(entity, record.id, winner, rule)]
     assert [c["status"] for c in changes(wms)] == ["pushed"]
+
+    # The run's page names it: a WARNING line with the field, both values, the winner and the rule, and a table.
+    said = "the WMS wins" if winner == "wms" else "QuickBooks wins"
+    wms_shown, qbd_shown = (re.escape(v).replace(r"\.00", r"(\.0+)?") for v in (wms_value, qbd_value))
+    line = re.compile(rf'^conflict: {entity}\.{column} of {record.id}, WMS row {decided[0]["row_id"]}: '
+                      rf'WMS "{wms_shown}" vs QuickBooks "{qbd_shown}" -> {said} \(rule {rule}\)$')
+    warnings = [e.user_message for e in instance.all_logs(result.run_id) if e.level == logging.WARNING]
+    assert [m for m in warnings if line.match(m)], warnings
+    [output] = [e for e in result.all_events if e.event_type_value == "STEP_OUTPUT" and e.step_key == f"push_{entity}"]
+    table = output.event_specific_data.metadata["conflicts_decided"].value
+    assert all(text in table for text in (column, record.id, said, rule)), table
+    assert re.search(rf'"{wms_shown}".*"{qbd_shown}"', table), table
 
 
 def test_customer_contact_details_changed_only_in_the_wms_still_go_to_quickbooks(server, wms):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from ...wms.schema import utcnow, wms_changes
 from .. import ledger
+from ..changes import close_earlier_failures
 from .context import PushContext
 
 
@@ -49,14 +50,21 @@ def claim(ctx: PushContext, finished_runs: frozenset[str] = frozenset()) -> dict
 
 def finish(ctx: PushContext, changes: list, status: str, error: str | None = None) -> None:
     """End a record's claimed changes: `pushed`, `skipped` or `failed` for good, `retry` (pending again
-    after a backoff, `failed` once the attempts are used up) or `release` (pending, unchanged)."""
+    after a backoff, `failed` once the attempts are used up) or `release` (pending, unchanged).
+
+    A record that ends for good closes its older failures (`close_earlier_failures`): `resolved` when
+    it reached QuickBooks, `superseded` by its newest change when it failed again, so the error list
+    holds one failure per record and none for a record that is fine now.
+    """
     ids = [c.id for c in changes]
     now, settings = utcnow(), ctx.settings
+    final = status in ("pushed", "skipped", "failed")
     with ctx.engine.begin() as connection:
         if status == "retry":
             attempts = max(c.attempts for c in changes) + 1
             give_up = attempts >= settings.max_attempts
             ctx.stats.gave_up += 1 if give_up else 0
+            final = give_up
             delay = settings.backoff_seconds * 2 ** (attempts - 1)
             connection.execute(wms_changes.update().where(wms_changes.c.id.in_(ids)).values(
                 status="failed" if give_up else "pending", attempts=attempts, last_error=error,
@@ -71,3 +79,6 @@ def finish(ctx: PushContext, changes: list, status: str, error: str | None = Non
                 status=status, last_error=error, claimed_by=None, claimed_at=None,
                 run_id=settings.run_id, handled_at=now,
                 attempts=wms_changes.c.attempts + (1 if status == "failed" else 0)))
+        if final and not settings.dry_run:
+            close_earlier_failures(connection, ctx.entity.name, changes[0].row_id, max(ids),
+                                   reached=status != "failed" and status != "retry", run_id=settings.run_id, now=now)
