@@ -1,10 +1,63 @@
-"""The `qbd-pipeline` console script."""
+"""The `qbd-pipeline` console script.
+
+A failure it can explain is one line on stderr naming what to set (exit 2), never a traceback.
+"""
 
 import argparse
+import os
 import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+
+class CliError(Exception):
+    """One line for the person at the terminal: what went wrong and what to set."""
+
+
+def _wms_engine(url: str | None, *, create: bool = False) -> sa.Engine:
+    """The WMS named by --url, else $WMS_DATABASE_URL, else the local SQLite file; a SQLite file that
+    is not there is refused (a query would leave an empty one behind) unless `create`."""
+    from .settings import WMS_URL_VAR, default_wms_url
+    from .wms.resources import make_engine
+
+    url = url or os.environ.get(WMS_URL_VAR) or default_wms_url()
+    parsed = sa.make_url(url)
+    if (not create and parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+            and not Path(parsed.database).exists()):
+        raise CliError(f"no WMS database at {parsed.database}: set {WMS_URL_VAR} (or --url) to your WMS, or make "
+                       "one there with `qbd-pipeline db upgrade`")
+    return make_engine(url)
+
+
+def _explain(exc: sa.exc.DBAPIError, engine: sa.Engine | None) -> CliError:
+    from .settings import WMS_URL_VAR
+
+    where = engine.url.render_as_string(hide_password=True) if engine is not None else "the WMS"
+    first = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc).splitlines()[0]
+    if "no such table" in first or "does not exist" in first:
+        return CliError(f"{where} has no sync tables ({first}): run `qbd-pipeline db upgrade` against it")
+    return CliError(f"cannot use the WMS at {where} ({first}): check {WMS_URL_VAR} (or --url)")
 
 
 def main(argv: list[str] | None = None) -> int:
+    opened: list[sa.Engine] = []
+
+    def wms_engine(url: str | None, create: bool = False) -> sa.Engine:
+        opened.append(_wms_engine(url, create=create))
+        return opened[-1]
+
+    try:
+        return _main(argv, wms_engine)
+    except CliError as exc:
+        print(f"qbd-pipeline: {exc}", file=sys.stderr)
+        return 2
+    except sa.exc.DBAPIError as exc:
+        print(f"qbd-pipeline: {_explain(exc, opened[-1] if opened else None)}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None, wms_engine) -> int:
     parser = argparse.ArgumentParser(prog="qbd-pipeline", description="qbd-pipeline operations")
     sub = parser.add_subparsers(dest="command", required=True)
     db = sub.add_parser("db", help="the WMS database schema")
@@ -22,17 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv)
     if args.command == "emulator":
         # By command, not import: the product never depends on its test double.
-        import os
-
         os.execv(sys.executable, [sys.executable, "-m", "qbd_pipeline.emulator", *rest])
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "db":
-        import os
-
-        from .settings import WMS_URL_VAR, default_wms_url
         from .wms.migrate import current_revision, new_revision, upgrade
-        from .wms.resources import make_engine
 
         if args.action == "revision":
             if not args.message:
@@ -40,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {new_revision(args.message)}")
             return 0
 
-        engine = make_engine(args.url or os.environ.get(WMS_URL_VAR) or default_wms_url())
+        engine = wms_engine(args.url, create=args.action == "upgrade")
         where = engine.url.render_as_string(hide_password=True)
         if args.action == "upgrade":
             upgrade(engine)
@@ -49,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "companies":
         from .companies_cli import run
 
-        return run(args, parser)
+        return run(args, parser, wms_engine(args.url))
     if args.command == "demo":
         from .demo import main as demo_main
 

@@ -11,7 +11,6 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from .settings import WMS_URL_VAR, default_wms_url
 from .sync import companies
 from .sync.gates import parse_quiet_hours
 from .wms.schema import companies as table
@@ -41,10 +40,7 @@ def _partition(company: str) -> str:
     return "partition added" if added else "partition already there"
 
 
-def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .wms.resources import make_engine
-
-    engine = make_engine(args.url or os.environ.get(WMS_URL_VAR) or default_wms_url())
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser, engine: sa.Engine) -> int:
     if args.action == "list":
         with engine.connect() as connection:
             for c in companies.all_companies(connection):

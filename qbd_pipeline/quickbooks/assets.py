@@ -23,6 +23,7 @@ from ..sync.pull import PullResult, PullSettings, pull_entity
 from ..wms.resources import WmsDatabase
 from ..wms.schema import TABLES
 from .checks import after_failed_fetch
+from .freshness import evaluation as freshness_evaluation
 from .keys import GROUP, asset_key
 from .partitions import is_first_day, pull_partitions, split
 
@@ -91,6 +92,7 @@ def run_pull(context: dg.AssetExecutionContext, entity: Entity, conductor: Condu
     except FetchFailed as exc:  # QuickBooks did not serve the window: the step fails, saying so
         for evaluation in after_failed_fetch(entity, engine, str(exc), company):
             context.log_event(evaluation)  # the checks still say what the WMS holds, not "execution failed"
+        context.log_event(freshness_evaluation(engine, entity.name))
         raise dg.Failure(description=f"{entity.name}: QuickBooks did not serve the window: {exc}. The high-water "
                                      "mark did not move, so the next run fetches the window again.") from exc
     for failure in result.failures:
@@ -100,6 +102,7 @@ def run_pull(context: dg.AssetExecutionContext, entity: Entity, conductor: Condu
     if len(result.totals.errors) > 20:
         context.log.error(f"{entity.name}: {len(result.totals.errors) - 20} more; all are in sync_error_list")
     decided = conflicts_decided(context.log.warning, engine, context.run.run_id, entity.name, company)
+    context.log_event(freshness_evaluation(engine, entity.name))  # with this pull counted, every company named
     header = TABLES[entity.name][0]
     with engine.connect() as connection:
         row_count = connection.execute(sa.select(sa.func.count()).select_from(header).where(

@@ -59,7 +59,10 @@ def check_result(entity: str, name: str, severity: dg.AssetCheckSeverity, findin
     if finding.sample:
         metadata["sample"] = report_table(finding.sample)
     for label, value in finding.figures.items():
-        metadata[label] = dg.MetadataValue.json(value) if isinstance(value, dict) else value
+        if isinstance(value, list):
+            metadata[label] = report_table(value) if value else dg.MetadataValue.md("none")
+        else:
+            metadata[label] = dg.MetadataValue.json(value) if isinstance(value, dict) else value
     return dg.AssetCheckResult(asset_key=asset_key(entity), check_name=name, passed=finding.passed,
                                severity=severity, description=finding.description, metadata=metadata)
 

@@ -4,10 +4,12 @@ The asset's own freshness policy goes green as soon as any company's pull materi
 check fails (ERROR past `QBD_FRESHNESS_HOURS`, WARN past two thirds of it) while any active company
 file has not pulled the entity completely for that long, and names them (see `sync.freshness`).
 
-Evaluated by the sensor `company_freshness` every five minutes from one WMS query, reported only
-when a verdict changes (and hourly while it stands), so a standing verdict costs no events; the
-daily audit job and the asset page's "Execute" evaluate it too. The hourly pull does not: each
-company's run would judge every company.
+Every pull step evaluates it for its own entity as it ends (its company's pull just counted), so
+the check always speaks of the asset's latest materialization, never "not evaluated". The sensor
+`company_freshness` reports it between pulls (every five minutes from one WMS query, when a verdict
+or the set of company files changes, and hourly while it stands), so a company that stopped pulling
+is named even while no pull runs; the daily audit job and the asset page's "Execute" evaluate it
+too. Every active company file is listed in the check's `every_company` table.
 """
 
 import json
@@ -53,8 +55,14 @@ def freshness_by_company(context: dg.AssetCheckExecutionContext, wms: WmsDatabas
         yield result_of(entity, verdict)
 
 
+def evaluation(engine: sa.Engine, entity: str) -> dg.AssetCheckEvaluation:
+    """`fresh_in_every_company` of one entity now, as a pull step logs it when it ends."""
+    return as_evaluation(result_of(entity, verdicts(engine, datetime.now(timezone.utc), [entity])[entity]))
+
+
 def _signature(verdict: freshness.Verdict) -> str:
-    return f"{verdict.severity}:{','.join(r['company'] for r in verdict.finding.sample)}"
+    every = ",".join(r["company"] for r in verdict.finding.figures.get("every_company", []))
+    return f"{verdict.severity}:{','.join(r['company'] for r in verdict.finding.sample)}:{every}"
 
 
 def due_reports(verdicts_now: dict[str, freshness.Verdict], cursor: str | None, now: datetime

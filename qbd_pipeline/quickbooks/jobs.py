@@ -28,7 +28,7 @@ DEFAULT_PULL_CRON = "5 * * * *"
 qbd_incremental_pull = dg.define_asset_job(
     "qbd_incremental_pull",
     # Every pull asset and its WMS checks; the checks that read QuickBooks are the audit's, and
-    # freshness per company is the sensor's (a company's run would judge every company).
+    # fresh_in_every_company has no step here: each pull step logs its own entity's as it ends.
     selection=dg.AssetSelection.groups(GROUP) - dg.AssetSelection.checks(*audit_checks, freshness_by_company),
     executor_def=dg.in_process_executor,  # one company file answers one request at a time
 )

@@ -55,14 +55,16 @@ class Verdict:
 def judge(rows: list[Age], entity: str, now: datetime, fail_after: timedelta, warn_after: timedelta) -> Verdict:
     """The entity's verdict over every company file: stale ones named, the oldest first."""
     mine = [r for r in rows if r.entity == entity]
-    late = []
+    late, every = [], []
     for row in mine:
         since = row.last_success_at or row.due_since
         age = now - since
+        judged = {"company": row.company, "last_complete_pull": row.last_success_at.isoformat(
+            timespec="minutes") if row.last_success_at else "never", "hours": round(age.total_seconds() / 3600, 1),
+            "over": "fail" if age > fail_after else "warn" if age > warn_after else "fresh"}
+        every.append(judged)
         if age > warn_after:
-            late.append({"company": row.company, "last_complete_pull": row.last_success_at.isoformat(
-                timespec="minutes") if row.last_success_at else "never", "hours": round(age.total_seconds() / 3600, 1),
-                "over": "fail" if age > fail_after else "warn"})
+            late.append(judged)
     late.sort(key=lambda r: -r["hours"])
     severity = "ERROR" if any(r["over"] == "fail" for r in late) else "WARN" if late else ""
     hours = f"{fail_after.total_seconds() / 3600:g} h"
@@ -73,5 +75,6 @@ def judge(rows: list[Age], entity: str, now: datetime, fail_after: timedelta, wa
                        f"{named}{more}")
     else:
         description = f"every active company file ({len(mine)}) pulled {entity} completely within {hours}"
+    # Every active company file is in the verdict, fresh ones too: one added later shows from its first report.
     return Verdict(Finding(passed=not late, description=description, count=len(late), sample=late[:50],
-                           figures={"companies": len(mine)}), severity)
+                           figures={"companies": len(mine), "every_company": every[:200]}), severity)

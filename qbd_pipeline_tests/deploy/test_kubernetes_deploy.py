@@ -74,6 +74,7 @@ def test_the_helm_values_render_the_shipped_instance_and_name_one_image_and_the_
     assert launcher_config["postgres_password_secret"] == values["global"]["postgresqlSecretName"]
     assert values["postgresql"]["enabled"] is False and values["generatePostgresqlPasswordSecret"] is False
     assert values["telemetry"] == rendered["telemetry"]
+    assert _snake(values["pythonLogs"]) == rendered["python_logs"] == {"python_log_level": "INFO"}
 
     # One image for the webserver, the daemon and the code location: the first two import the run coordinator.
     [deployment] = values["dagster-user-deployments"]["deployments"]

@@ -6,6 +6,7 @@ the CLI. Then a schedule tick launches a pull, a WMS edit made while that pull r
 request a push-back, the push waits for the pull (one run per company file), and reaches QuickBooks.
 """
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import dagster as dg
@@ -39,8 +40,29 @@ def test_the_shipped_production_config_runs_schedule_and_sensor_one_run_at_a_tim
         try:
             with dagster_process("dagster-daemon", ["run", "-w", "workspace.yaml"], env, tmp_path / "daemon.log"):
                 _run_the_scenario(server, env, wms_url)
+                _the_console_is_reported_by_the_daemon()
         finally:
             dispose_engine(wms_url)
+    log = (tmp_path / "daemon.log").read_text()
+    assert " - DEBUG - " not in log and "STEP_START" not in log  # the runs' console at INFO (python_logs)
+    assert "push customers:" in log or "customers:" in log  # what the steps say is still there
+
+
+def _the_console_is_reported_by_the_daemon() -> None:
+    """sync_status_monitor is on by default: the daemon reports operator/sync_status, the push-back's
+    success included, with its checks, without any run."""
+    from qbd_pipeline.console.assets import KEY
+
+    def pushed_in_console():
+        with dg.DagsterInstance.get() as instance:
+            event = instance.get_latest_materialization_event(KEY)
+        metadata = event.asset_materialization.metadata if event else {}
+        table = metadata["last_sync"].value if "last_sync" in metadata else ""
+        return event if re.search(r"\|\s*customers\s*\|\s*push\s*\|.*\|\s*success\s*\|", table) else None
+
+    event = wait_for("the console to show the push", pushed_in_console, timeout=90)
+    assert event.run_id == ""  # reported by the sensor, not materialized by a run
+    assert event.asset_materialization.metadata["open_errors"].value == 0
 
 
 def _run_the_scenario(server, env: dict, wms_url: str) -> None:

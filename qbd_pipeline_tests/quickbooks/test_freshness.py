@@ -50,13 +50,43 @@ def test_the_company_file_behind_is_named_on_every_asset_and_reported_again_only
         assert len(caught_up.asset_events) == len(ENTITIES)
         sql(wms, "UPDATE companies SET status = 'paused' WHERE id = :c", c=A)
         sql(wms, "UPDATE sync_state SET last_success_at = :t WHERE company = :c", t=ten_hours_ago, c=A)
-        paused, _ = _tick(instance, wms, cursor)  # a paused company is nobody's alarm
-        assert isinstance(paused, dg.SkipReason)
+        paused, cursor = _tick(instance, wms, cursor)  # a paused company is nobody's alarm
+        assert all(e.passed and A not in e.description for e in paused.asset_events)
+        standing, _ = _tick(instance, wms, cursor)
+        assert isinstance(standing, dg.SkipReason)
 
 
-def test_the_check_is_the_audits_and_not_the_hourly_pulls():
+def test_the_check_is_the_audits_and_each_pull_step_logs_its_own():
     key = dg.AssetCheckKey(dg.AssetKey(["qbd", "customers"]), CHECK)
     hourly = defs.resolve_job_def("qbd_incremental_pull").asset_layer.asset_graph.asset_check_keys
     audit = defs.resolve_job_def("qbd_audit").asset_layer.asset_graph.asset_check_keys
-    assert key in audit and key not in hourly
+    assert key in audit and key not in hourly  # not a step of its own: the pull steps log it (below)
     assert defs.resolve_sensor_def("company_freshness").default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def _companies_in(evaluation: dg.AssetCheckEvaluation) -> set[str]:
+    table = evaluation.metadata["every_company"].value
+    return {c for c in (A, B) if c in table}
+
+
+def test_every_pull_evaluates_freshness_as_it_ends_and_a_company_added_later_is_in_the_verdict(server, wms):
+    register(wms, A)
+    with dg.instance_for_test() as instance:
+        first = pull(server, wms, company=A, instance=instance)
+        evaluations = {e.asset_key.path[-1]: e for e in first.get_asset_check_evaluations() if e.check_name == CHECK}
+        assert set(evaluations) == {e.name for e in ENTITIES}  # every step, no separate check step
+        assert evaluations["customers"].passed and _companies_in(evaluations["customers"]) == {A}
+        key = dg.AssetCheckKey(dg.AssetKey(["qbd", "customers"]), CHECK)
+        [latest] = instance.event_log_storage.get_asset_check_execution_history(key, limit=1)
+        assert latest.run_id == first.run_id  # the UI shows it with the materialization of the same run
+
+        _, cursor = _tick(instance, wms)
+        register(wms, B)  # added later: not due yet, but in the verdict at once
+        added, _ = _tick(instance, wms, cursor)
+        assert isinstance(added, dg.SensorResult) and all(_companies_in(e) == {A, B} for e in added.asset_events)
+        again = pull(server, wms, "2026-11-02", company=A, instance=instance)
+        customers = next(e for e in again.get_asset_check_evaluations()
+                         if e.check_name == CHECK and e.asset_key.path[-1] == "customers")
+        assert customers.passed and _companies_in(customers) == {A, B}
+        [latest] = instance.event_log_storage.get_asset_check_execution_history(key, limit=1)
+        assert latest.run_id == again.run_id
