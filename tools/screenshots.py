@@ -57,6 +57,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 VIEWPORT = {"width": 1440, "height": 900}
 LONG_NAME = "Harborview Marine Supply and Logistics Warehouse"  # 48 characters; QuickBooks takes 41
 DISMISS_REASON = "the name is longer than QuickBooks allows"
+UNKNOWN_ITEM = "8000FFFF-1700000000"  # an item id QuickBooks does not have
 # Settings of the caller's shell that would point the demo elsewhere than its own data folder.
 FOREIGN_ENV = ("QBD_", "CONDUCTOR_", "DAGSTER_", "WMS_")
 
@@ -180,6 +181,7 @@ class Emulator:
 
     def __init__(self, port: int) -> None:
         self.url = f"http://127.0.0.1:{port}/_emulator/faults"
+        self.api = f"http://127.0.0.1:{port}/v1"
         self.headers = {"Authorization": f"Bearer {SECRET_KEY}", "Conductor-End-User-Id": END_USER}
 
     def fault(self, **fault) -> None:
@@ -325,6 +327,61 @@ def rows(data: Path, sql: str, *params) -> list[tuple]:
         return db.execute(sql, params).fetchall()
 
 
+def new_order_with_a_bad_line(data: Path) -> int:
+    """The warehouse enters an order whose line names an item QuickBooks does not have."""
+    with contextlib.closing(wms(data)) as db, db:
+        (customer,) = db.execute("SELECT qbd_id FROM customers WHERE company = ? AND is_active AND qbd_id IS NOT NULL "
+                                 "ORDER BY id LIMIT 1 OFFSET 3", (END_USER,)).fetchone()
+        cursor = db.execute("INSERT INTO sales_orders (company, customer_qbd_id, transaction_date, memo) "
+                            "VALUES (?, ?, ?, 'rush order, dock 4')",
+                            (END_USER, customer, datetime.now(timezone.utc).strftime("%Y-%m-%d")))
+        db.execute("INSERT INTO sales_order_lines (header_id, line_number, item_qbd_id, quantity, rate) "
+                   "VALUES (?, 1, ?, 3, 12.5)", (cursor.lastrowid, UNKNOWN_ITEM))
+    return cursor.lastrowid
+
+
+def fix_the_order(data: Path, order: int) -> None:
+    with contextlib.closing(wms(data)) as db, db:
+        (item,) = db.execute("SELECT qbd_id FROM items WHERE company = ? AND item_type = 'inventory' AND is_active "
+                             "ORDER BY id LIMIT 1", (END_USER,)).fetchone()
+        db.execute("UPDATE sales_order_lines SET item_qbd_id = ? WHERE header_id = ?", (item, order))
+
+
+def edit_a_phone_on_both_sides(data: Path, emulator: "Emulator") -> str:
+    """A person changes a customer's phone in QuickBooks, and the warehouse another way (customers: QuickBooks wins)."""
+    import conductor
+
+    with contextlib.closing(wms(data)) as db:
+        (customer,) = db.execute("SELECT qbd_id FROM customers WHERE company = ? AND is_active AND qbd_id IS NOT NULL "
+                                 "ORDER BY id LIMIT 1 OFFSET 5", (END_USER,)).fetchone()
+    client = conductor.Conductor(api_key=SECRET_KEY, base_url=emulator.api, max_retries=0)
+    record = client.qbd.customers.retrieve(customer, conductor_end_user_id=END_USER)
+    client.qbd.customers.update(customer, revision_number=record.revision_number, phone="555-0142",
+                                conductor_end_user_id=END_USER)
+    with contextlib.closing(wms(data)) as db, db:
+        db.execute("UPDATE customers SET phone = '555-0199' WHERE company = ? AND qbd_id = ?", (END_USER, customer))
+    return customer
+
+
+def refresh_console(browser: "Browser", dagster: "Dagster") -> None:
+    """operator/sync_status materialized now, from its page (the sensor would within a minute)."""
+    browser.go("/assets/operator/sync_status")
+    before = dagster.run_ids()
+    browser.button("Materialize", exact=False).click()  # its name carries its icon's
+    run = dagster.new_run(before)
+    if dagster.wait(run) != "SUCCESS":
+        raise RuntimeError(f"the refresh of operator/sync_status ({run}) did not succeed")
+    browser.go("/assets/operator/sync_status", settle=4)
+
+
+def console_errors(dagster: "Dagster") -> str:
+    """The `errors` table of operator/sync_status's latest materialization."""
+    latest = dagster.query("{ assetOrError(assetKey: {path: [\"operator\", \"sync_status\"]}) { ... on Asset { "
+                           "assetMaterializations(limit: 1) { metadataEntries { label ... on MarkdownMetadataEntry "
+                           "{ mdStr } } } } } }")["assetOrError"]["assetMaterializations"][0]
+    return next(e["mdStr"] for e in latest["metadataEntries"] if e["label"] == "errors")
+
+
 # the browser -------------------------------------------------------------------------------------
 class Browser:
     page_timeout = 60_000
@@ -396,6 +453,13 @@ class Browser:
             field.press("Enter")
         time.sleep(1)
         dialog.get_by_text("1 partition", exact=True).wait_for()
+
+    def show_metadata(self, label: str) -> None:
+        """On an asset's page, open the Markdown of the latest materialization's metadata entry `label`."""
+        row = self.page.locator("tr", has=self.page.get_by_text(label, exact=True))
+        row.get_by_text("[Show Markdown]").first.click()
+        self.page.get_by_role("dialog").wait_for()
+        time.sleep(1)
 
     def scroll_to_top(self, text: str) -> None:
         """Scroll the run log (its own scroll box, not the page) so the row with `text` is its first."""
@@ -523,6 +587,41 @@ def take(browser: Browser, dagster: Dagster, emulator: Emulator, data: Path, fir
     after = one(data, "SELECT status, last_error FROM wms_changes WHERE company = ? AND id = ?", END_USER,
                 refused_change)
     say(f"the change after the dismiss: {after}")
+
+    # (g) What is wrong now, without SQL: a new order with a line naming an item QuickBooks lacks (two captured
+    # changes, one record) and a phone edited on both sides, pushed; operator/sync_status lists the order once.
+    order = new_order_with_a_bad_line(data)
+    phone_customer = edit_a_phone_on_both_sides(data, emulator)
+    before = dagster.run_ids()
+    push = dagster.launch("wms_push_back", tags={COMPANY_TAG: END_USER})
+    if dagster.wait(push) != "SUCCESS":
+        raise RuntimeError(f"push-back run {push} did not succeed")
+    refresh_console(browser, dagster)
+    listed = console_errors(dagster)
+    mine = re.compile(rf"\|\s*sales_orders\s*\|.*\|\s*{order}\s*\|")
+    if len([line for line in listed.splitlines() if mine.search(line)]) != 1:
+        raise RuntimeError(f"operator/sync_status does not list order {order} exactly once:\n{listed}")
+    browser.show_metadata("errors")
+    browser.shot("11-sync-status-errors")
+    page.keyboard.press("Escape")
+
+    # (h) The conflict on the push-back run's page: its WARNING line with the field, both values and the winner.
+    browser.go(f"/runs/{push}?logs=customers.phone")  # the line's own words (the outputs' tables say `conflicts`)
+    browser.wait_text(f"conflict: customers.phone of {phone_customer}")
+    browser.shot("12-conflict-on-the-run")
+
+    # (i) The order's line corrected in the WMS and pushed: the error is gone, nobody dismissed it.
+    fix_the_order(data, order)
+    push = dagster.launch("wms_push_back", tags={COMPANY_TAG: END_USER})
+    if dagster.wait(push) != "SUCCESS":
+        raise RuntimeError(f"push-back run {push} did not succeed")
+    refresh_console(browser, dagster)
+    if re.search(rf"\|\s*{order}\s*\|", console_errors(dagster)):
+        raise RuntimeError(f"order {order} is still listed after its fix was pushed")
+    say(f"order {order}: fixed in the WMS and pushed; operator/sync_status no longer lists it")
+    browser.show_metadata("errors")
+    browser.shot("13-sync-status-after-the-fix")
+    page.keyboard.press("Escape")
 
     # (f) History: the Runs list.
     browser.go("/runs")
