@@ -12,7 +12,7 @@ import dagster as dg
 import sqlalchemy as sa
 
 from .sync import ledger
-from .wms.resources import WmsDatabase
+from .wms.resources import NOT_READY, WmsDatabase, not_ready
 from .wms.schema import sync_runs
 
 _UNFINISHED = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
@@ -47,9 +47,8 @@ def close_stopped_runs(instance: dg.DagsterInstance, engine: sa.Engine, lease_se
 def sync_watchdog(context: dg.SensorEvaluationContext, wms: WmsDatabase):
     try:
         closed = close_stopped_runs(context.instance, wms.engine())
-    except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
-        return dg.SkipReason(f"the WMS is not reachable or not migrated (run `qbd-pipeline db upgrade`): "
-                             f"{str(exc).splitlines()[0]}")
+    except NOT_READY as exc:
+        return dg.SkipReason(not_ready(exc))
     if not closed:
         return dg.SkipReason("no stopped runs")
     return dg.SkipReason("closed: " + "; ".join(

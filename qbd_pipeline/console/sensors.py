@@ -10,11 +10,10 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import dagster as dg
-import sqlalchemy as sa
 
 from ..quickbooks.checks import as_evaluation
 from ..sync.console import fingerprint, read_console
-from ..wms.resources import WmsDatabase
+from ..wms.resources import NOT_READY, WmsDatabase, not_ready
 from .assets import KEY, console_checks, console_metadata, summary
 
 RESTATE_AFTER = timedelta(hours=1)
@@ -39,9 +38,8 @@ def sync_status_monitor(context: dg.SensorEvaluationContext, wms: WmsDatabase):
             if not due(context.cursor, mark, now):
                 return dg.SkipReason("nothing changed since the last report")
             console = read_console(connection, now)
-    except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
-        return dg.SkipReason(f"the WMS is not reachable or not migrated (run `qbd-pipeline db upgrade`): "
-                             f"{str(exc).splitlines()[0]}")
+    except NOT_READY as exc:
+        return dg.SkipReason(not_ready(exc))
     events = [dg.AssetMaterialization(asset_key=KEY, description=summary(console), metadata=console_metadata(console)),
               *(as_evaluation(result) for result in console_checks(console))]
     return dg.SensorResult(asset_events=events, cursor=json.dumps({"mark": mark, "at": now.isoformat()}))

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from ..settings import freshness_hours
 from ..spec.entities import ENTITIES
 from ..sync import freshness
-from ..wms.resources import WmsDatabase
+from ..wms.resources import NOT_READY, WmsDatabase, not_ready
 from .checks import as_evaluation, check_result
 from .keys import asset_key
 
@@ -86,9 +86,8 @@ def company_freshness(context: dg.SensorEvaluationContext, wms: WmsDatabase):
     now = datetime.now(timezone.utc)
     try:
         found = verdicts(wms.engine(), now, [e.name for e in ENTITIES])
-    except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
-        return dg.SkipReason(f"the WMS is not reachable or not migrated (run `qbd-pipeline db upgrade`): "
-                             f"{str(exc).splitlines()[0]}")
+    except NOT_READY as exc:
+        return dg.SkipReason(not_ready(exc))
     due, cursor = due_reports(found, context.cursor, now)
     if not due:
         behind = "; ".join(f"{e}: {v.finding.count} behind" for e, v in found.items() if v.finding.count)

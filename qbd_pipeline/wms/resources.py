@@ -68,3 +68,12 @@ def wms_from_env() -> WmsDatabase:
 def engine_from_env() -> sa.Engine:
     """The WMS engine outside a run (CLI, demo, dev server): `$WMS_DATABASE_URL`, else the local file."""
     return make_engine(os.environ.get(WMS_URL_VAR) or default_wms_url())
+
+
+# What a sensor meets when the WMS is down or not migrated yet: it skips the tick saying so.
+NOT_READY = (sa.exc.OperationalError, sa.exc.ProgrammingError)
+
+
+def not_ready(exc: BaseException) -> str:
+    """A sensor's skip reason for a WMS it cannot use yet."""
+    return f"the WMS is not reachable or not migrated (run `qbd-pipeline db upgrade`): {str(exc).splitlines()[0]}"
