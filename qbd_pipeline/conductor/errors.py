@@ -6,11 +6,18 @@
   revision, a missing record). Sending the same request again cannot help.
 - `Transient`: a rate limit, a server error, a timeout or a dropped connection. The outcome of a
   write is unknown; try again later (after `retry_after` seconds when the server said so).
+- `KeyRefused`: Conductor refused the secret key (AUTHENTICATION_ERROR). Nothing can succeed and the
+  same key is refused again: stop, keep everything pending, say which variable to set.
+
+Each carries Conductor's request id (`request_id`) where Conductor answered, so a failure can be traced
+on Conductor's side, and `catalogue` names its entry in `spec.catalogue` where one fits.
 
 QuickBooks' own status codes (`integrationCode`) say which rejection it is, never the message text.
 """
 
 import conductor
+
+from ..spec.catalogue import Entry, for_quickbooks
 
 STALE_REVISION = "3200"  # the revision number (edit sequence) is out of date
 NAME_IN_USE = "3100"  # a list object's name is taken (by another record of its name space)
@@ -24,7 +31,8 @@ class QuickBooksError(Exception):
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
                  retry_after: float | None = None, error_type: str | None = None,
-                 conductor_code: str | None = None, integration_code: str | None = None) -> None:
+                 conductor_code: str | None = None, integration_code: str | None = None,
+                 request_id: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.status = status
@@ -32,6 +40,12 @@ class QuickBooksError(Exception):
         self.error_type = error_type
         self.conductor_code = conductor_code
         self.integration_code = integration_code
+        self.request_id = request_id
+
+    @property
+    def catalogue(self) -> Entry | None:
+        """The catalogue's entry for this failure, from QuickBooks' or Conductor's code."""
+        return for_quickbooks(self.integration_code, self.conductor_code)
 
 
 class Offline(QuickBooksError):
@@ -58,6 +72,10 @@ class Transient(QuickBooksError):
     """Temporary, or of unknown outcome: try again later."""
 
 
+class KeyRefused(QuickBooksError):
+    """Conductor refused the secret key: nothing can succeed, and retrying sends the same key."""
+
+
 def _error_body(exc: conductor.APIStatusError) -> dict:
     body = exc.body if isinstance(exc.body, dict) else {}
     return body.get("error", {}) if isinstance(body.get("error"), dict) else {}
@@ -77,10 +95,15 @@ def classify(exc: BaseException) -> BaseException:
         error = _error_body(exc)
         message = error.get("message") or str(exc)
         code = error.get("integrationCode") or error.get("code")
+        headers = exc.response.headers if exc.response is not None else {}
         about = {"status": exc.status_code, "error_type": error.get("type"), "conductor_code": error.get("code"),
-                 "integration_code": error.get("integrationCode")}
+                 "integration_code": error.get("integrationCode"),
+                 "request_id": error.get("requestId") or headers.get("conductor-request-id")}
         if error.get("type") == "INTEGRATION_CONNECTION_ERROR":
             return Offline(message, code=code, **about)
+        if error.get("type") == "AUTHENTICATION_ERROR" or exc.status_code == 401:
+            return KeyRefused(f"Conductor refused the secret key (CONDUCTOR_SECRET_KEY): {message}", code=code,
+                              **about)
         if error.get("code") == EXPIRED_CURSOR:
             return Transient(message, code=EXPIRED_CURSOR, **about)
         if error.get("type") in ("INTEGRATION_ERROR", "INVALID_REQUEST_ERROR") and exc.status_code in (400, 404, 422,

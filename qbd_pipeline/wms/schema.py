@@ -163,6 +163,7 @@ sync_errors = sa.Table(
     # The QuickBooks object type the record was (`qbd_service_item`, ...): it is read again there only.
     sa.Column("object_type", sa.String(64)),
     sa.Column("company", sa.String(64)),
+    sa.Column("request_id", sa.String(64)),  # Conductor's, when QuickBooks answered: to trace it on Conductor's side
     sa.Index("ix_sync_errors_open", "entity", "resolved_at"),
 )
 
@@ -189,6 +190,9 @@ wms_changes = sa.Table(
     sa.Column("operator_note", sa.Text),
     # The company file of the changed row, as it was when the trigger saw it (a deleted row's too).
     sa.Column("company", sa.String(64)),
+    # Why it failed or waits: a code of `spec.catalogue`, and Conductor's request id when QuickBooks answered.
+    sa.Column("error_code", sa.String(40)),
+    sa.Column("request_id", sa.String(64)),
     sa.Index("ix_wms_changes_pending", "status", "entity", "next_attempt_at"),
     sa.Index("ix_wms_changes_row", "entity", "row_id"),
     sa.Index("ix_wms_changes_record", "entity", "qbd_id"),

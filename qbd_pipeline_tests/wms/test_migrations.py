@@ -143,13 +143,13 @@ def test_a_single_company_wms_moves_to_company_keys_without_losing_a_row(wms_url
         assert compare_metadata(context, metadata) == []
 
 
-def test_0014_closes_failures_that_are_over_and_lists_one_per_record(wms_url):
+def test_0015_closes_failures_that_are_over_and_lists_one_per_record(wms_url):
     """A WMS with a record failed twice (insert and line update) and another failed, then pushed: after
-    0014 the first lists once (its newest change), the second not at all; downgrading lists them again."""
+    0015 the first lists once (its newest change), the second not at all; downgrading lists them again."""
     from qbd_pipeline.wms.resources import dispose_engine, make_engine
 
     engine = make_engine(wms_url)
-    upgrade(engine, "0013")
+    upgrade(engine, "0014")
     rows = [(1, 5, "insert", "failed"), (2, 5, "update", "failed"), (3, 7, "update", "failed"),
             (4, 7, "update", "pushed"), (5, 9, "update", "failed")]
     with engine.begin() as connection:
@@ -169,7 +169,7 @@ def test_0014_closes_failures_that_are_over_and_lists_one_per_record(wms_url):
     assert [(r.wms_row_id, r.source_id, r.message) for r in listed] == [(5, 2, "error 2"), (9, 5, "error 5")]
     assert str(listed[0].first_seen_at).startswith("2026-11-02 05:00:01")  # the record's first failure
     assert notes[1].endswith("it had failed with: error 1") and notes[3].startswith("resolved: ")
-    downgrade(engine, "0013")
+    downgrade(engine, "0014")
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM sync_error_list")).scalar() == 4
     dispose_engine(wms_url)
