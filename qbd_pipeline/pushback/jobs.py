@@ -59,7 +59,7 @@ def _counts(stats: PushStats) -> dict:
     return {"fetched": stats.claimed, "inserted": stats.created, "updated": stats.updated,
             "deleted": stats.deleted, "skipped": stats.skipped, "failed": stats.failed + stats.retry_later,
             "conflicts": stats.conflicts, "total": stats.claimed, "api_requests": stats.requests,
-            "processed": stats.pushed + stats.skipped + stats.failed + stats.retry_later}
+            "processed": stats.pushed + stats.skipped + stats.failed + stats.retry_later + stats.later}
 
 
 def build_push_op(entity: Entity) -> dg.OpDefinition:
@@ -98,24 +98,24 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
             status, error = ledger.ending_of(exc)
             ledger.close_run(engine, row_id, status, error, **_counts(pusher.stats))
             raise
-        offline = "QuickBooks Desktop is offline (INTEGRATION_CONNECTION_ERROR); the remaining changes stay " \
-                  "pending for a later run"
-        status = "failed" if stats.offline else ("partial" if stats.failed or stats.gave_up else "success")
-        ledger.close_run(engine, row_id, status, offline if stats.offline else None, **_counts(stats))
+        stopped = f"{stats.stopped}; the remaining changes stay pending for a later run" if stats.stopped else None
+        status = "failed" if stopped else ("partial" if stats.failed or stats.gave_up else "success")
+        ledger.close_run(engine, row_id, status, stopped, **_counts(stats))
         for entry in stats.plan:
             context.log.info(f"planned {entry['action']} {entity.name} row {entry['row_id']}: {entry}")
         for error in stats.errors:
-            context.log.error(f"{entity.name} row {error['row_id']}: {error['error']}")
+            traced = f" (Conductor request {error['request_id']})" if error.get("request_id") else ""
+            context.log.error(f"{entity.name} row {error['row_id']}: {error['code']}: {error['error']}{traced}")
         decided = {} if config.dry_run else conflicts_decided(context.log.warning, engine, context.run_id,
                                                                entity.name, conductor.end_user_id)
         if entity.direction == "both" and not config.dry_run:  # a refused change shows on its entity's asset
             context.log_event(failed_pushes_check(entity, engine, conductor.end_user_id))
         summary = {k: getattr(stats, k) for k in ("pushed", "created", "updated", "deleted", "skipped", "failed",
-                                                  "retry_later", "gave_up", "conflicts")}
+                                                  "retry_later", "gave_up", "later", "conflicts")}
         summary["api_requests"] = stats.requests  # what QuickBooks was asked, reads ahead included
         summary["requests_per_change"] = round(stats.requests / stats.claimed, 3) if stats.claimed else 0.0
-        if stats.offline:
-            raise dg.Failure(description=offline, allow_retries=False, metadata=summary)
+        if stopped:
+            raise dg.Failure(description=stopped, allow_retries=False, metadata=summary)
         return dg.Output({**summary, "plan": stats.plan, "errors": stats.errors}, metadata={
             **summary, "dry_run": config.dry_run, "plan": dg.MetadataValue.json(stats.plan[:200]),
             "report": report_table([{"entity": entity.name, **summary}]), **decided})

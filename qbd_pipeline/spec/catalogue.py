@@ -72,9 +72,13 @@ ENTRIES: tuple[Entry, ...] = (
           ("3170", "3175", "3176")),
     Entry("QUICKBOOKS_UNAVAILABLE", "QuickBooks or Conductor did not answer, on every attempt",
           "retry it with the job wms_failed_changes once they answer again", "retry"),
-    Entry("QUICKBOOKS_OFFLINE", "QuickBooks Desktop is not open (or the Web Connector is not running)",
+    Entry("QUICKBOOKS_OFFLINE", "QuickBooks Desktop is offline (its company file is not open, or the Web "
+                                "Connector is not running)",
           "nothing: changes stay pending and the next run after QuickBooks answers sends them", "run",
           ("QBD_CONNECTION_ERROR",)),
+    Entry("UNEXPECTED", "the sync met a failure it does not know",
+          "tried again with backoff; if it stays, report it with the run id (the run's log has the traceback) and "
+          "retry or dismiss it with the job wms_failed_changes", "retry"),
     Entry("KEY_REFUSED", "Conductor refused the secret key",
           "set CONDUCTOR_SECRET_KEY to a valid key of the Conductor account (not retried: the same key is refused "
           "again)", "run", ("API_KEY_INVALID",)),

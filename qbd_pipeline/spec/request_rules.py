@@ -77,7 +77,10 @@ class ObjectRule:
 # --------------------------------------------------------------------------------------------------
 
 
-_PARSE_LOCK = threading.Lock()
+# CPython 3.11's compiler keeps state per interpreter: `ast.parse` here and `compile` inside
+# `typing.get_type_hints` must not run in two threads at once ("AST constructor recursion depth
+# mismatch"), e.g. the push and an in-process emulator deriving rules together. Re-entrant: rules nest.
+_PARSE_LOCK = threading.RLock()
 
 
 @functools.cache
@@ -248,6 +251,11 @@ def _literal_rule(name: str, required: bool, values: tuple[Any, ...], nullable: 
 def body_rule(params_cls: type) -> ObjectRule:
     """The JSON body rule of an SDK params TypedDict (header fields such as
     `Conductor-End-User-Id` are excluded). Cached: the SDK does not change while we run."""
+    with _PARSE_LOCK:
+        return _body_rule(params_cls)
+
+
+def _body_rule(params_cls: type) -> ObjectRule:
     module = sys.modules[params_cls.__module__]
     hints = typing.get_type_hints(params_cls, globalns=vars(module), include_extras=True)
     # The SDK modules postpone annotations (PEP 563), so on Python < 3.12

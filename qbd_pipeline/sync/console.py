@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
+from ..spec import catalogue
 from ..wms.schema import companies, sync_conflicts, sync_errors, sync_runs, wms_changes
 from . import conflicts
 from .companies import ACTIVE, PAUSED
@@ -37,31 +38,9 @@ class Console:
     stuck_changes: int = 0  # pending changes no push-back will take until someone acts (paused, unknown, unnamed)
 
 
-def advice(direction: str, code: str, message: str) -> str:
-    """What to do about an open error, in a warehouse's words."""
-    text = message or ""
-    if direction == "pull":
-        if code == "MAPPING_ERROR":
-            return ("QuickBooks holds a value the WMS column cannot keep (see the message): correct the record in "
-                    "QuickBooks; every pull reads it again by id until it is taken, and this error closes")
-        if code == "INVALID_RECORD":
-            return ("QuickBooks sent a record that breaks Conductor's contract: correct the record in QuickBooks; "
-                    "every pull reads it again by id until it is taken, and this error closes")
-        return "every pull reads the record again by id; this error closes once one takes it"
-    if "names no company file" in text:
-        return ("set the row's `company` to its company file's Conductor end user id, then retry it with the job "
-                "wms_failed_changes")
-    fix_row = "correct the WMS row: the next push-back sends it and this error closes by itself"
-    if "3140" in text or "invalid reference" in text.lower():
-        return f"a reference names a record QuickBooks does not have, or has made inactive: {fix_row}"
-    if "3100" in text or "already in use" in text.lower():
-        return f"QuickBooks already has a record of this name: rename it in the WMS (or in QuickBooks): {fix_row}"
-    if "characters" in text or "Too big" in text:
-        return f"a value is longer than QuickBooks takes: {fix_row}"
-    if "3200" in text or "500" in text or "Transient" in text or "no answer" in text:
-        return ("QuickBooks or Conductor failed on every attempt: retry it with the job wms_failed_changes once they "
-                "answer again")
-    return f"{fix_row}; or retry or dismiss it with the job wms_failed_changes"
+def what_to_do(code: str | None) -> str:
+    """The catalogue's fix for an error's code (failures recorded before codes were: QuickBooks refused)."""
+    return (catalogue.entry(code) or catalogue.CATALOGUE["QUICKBOOKS_REFUSED"]).fix
 
 
 def _instant(value) -> datetime | None:
@@ -92,8 +71,7 @@ def _errors(connection: sa.Connection) -> tuple[list[dict], dict[tuple, int]]:
         if len(listed) < LISTED:
             listed.append({"company": r.company or "-", "direction": r.direction, "entity": r.entity,
                            "qbd_id": r.qbd_id or "-", "wms_row_id": r.wms_row_id if r.wms_row_id is not None else "-",
-                           "code": r.code, "message": _short(r.message), "what_to_do": advice(r.direction, r.code,
-                                                                                              r.message),
+                           "code": r.code, "message": _short(r.message), "what_to_do": what_to_do(r.code),
                            "first_seen": _when(r.first_seen_at), "last_seen": _when(r.last_seen_at),
                            "attempts": r.attempts})
     return listed, per

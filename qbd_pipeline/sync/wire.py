@@ -6,6 +6,7 @@ the first one the endpoint accepts, and whose parent object the QuickBooks recor
 is taken. Every key is checked against the rules derived from the SDK's request types.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -47,6 +48,27 @@ def _body_keys(path: str) -> list[str]:
     if parts[-1] == "id" and len(parts) >= 2:
         parts = [*parts[:-2], f"{parts[-2]}Id"]
     return parts
+
+
+_LINE_PATH = re.compile(r"^lines\[(\d+)\]\.?(.*)$")
+
+
+def column_for_path(mapping: EntityMapping, path: str) -> str:
+    """The WMS column a request body path carries: `customerId` -> `customer_qbd_id (or customer_name)`,
+    `lines[0].itemId` -> `line 1 item_qbd_id (or item_name)`; the path itself when no column carries it."""
+    line = _LINE_PATH.match(path)
+    columns, prefix = mapping.columns, ""
+    if line and mapping.lines is not None:
+        columns, prefix, path = mapping.lines.columns, f"line {int(line.group(1)) + 1} ", line.group(2)
+    for column in columns:
+        for wire in column.paths:
+            keys = _body_keys(wire)
+            if ".".join(keys) == path or (line and keys[-1] == path.rsplit(".", 1)[-1]):
+                name = column.name
+                if is_reference(column):
+                    name += f" (or {name.removesuffix('_qbd_id')}_name)"
+                return prefix + name
+    return prefix + (path or "the row")
 
 
 def _accepts(rule: ObjectRule, keys: list[str]) -> bool:

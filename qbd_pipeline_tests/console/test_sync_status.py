@@ -52,8 +52,8 @@ def test_errors_conflicts_waiting_and_last_syncs_without_sql_and_a_fixed_order_l
     metadata, checks = _console(wms)
     assert (metadata["open_errors"], metadata["failed_pushes"], metadata["open_pull_errors"]) == (1, 1, 0)
     [listed] = _rows(metadata["errors"], "sales_orders")  # the order once, not once per captured change
-    assert re.search(rf"\|\s+{order}\s+\|", listed) and "3140" in listed
-    assert "a reference names a record QuickBooks does not have" in listed  # what to do
+    assert re.search(rf"\|\s+{order}\s+\|", listed) and "REFERENCE_UNKNOWN" in listed and UNKNOWN_ITEM in listed
+    assert "correct the reference in the WMS row" in listed  # what to do: the catalogue's fix
     [conflict] = _rows(metadata["conflicts"], "phone")
     assert all(text in conflict for text in (other.id, '"555-2002"', '"555-1001"', "QuickBooks wins", "qbd_wins"))
     [waiting] = _rows(metadata["waiting"], OTHER_END_USER)

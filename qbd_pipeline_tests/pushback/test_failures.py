@@ -55,14 +55,18 @@ def test_a_rejected_change_is_failed_with_quickbooks_message_and_the_rest_goes_o
     order = client.qbd.sales_orders.list(limit=1, **EU).data[0]
     customer = client.qbd.customers.list(limit=1, **EU).data[0]
     bad = row(wms, "sales_orders", qbd_id=order.id)
-    sql(wms, "UPDATE sales_order_lines SET item_qbd_id = '8000FFFF-1700000000' WHERE header_id = :h "
-             "AND line_number = 1", h=bad["id"])
+    # An item the WMS holds, which a person has since deleted in QuickBooks: only QuickBooks can say no.
+    gone = _an_item_deleted_in_quickbooks(server, client)
+    sql(wms, "UPDATE sales_order_lines SET item_qbd_id = :i WHERE header_id = :h AND line_number = 1",
+        i=gone, h=bad["id"])
     sql(wms, "UPDATE customers SET phone = '555-0909' WHERE qbd_id = :q", q=customer.id)
     result = push(server, wms)
     assert result.success
     by_entity = {c["entity"]: c for c in changes(wms)}
     assert by_entity["sales_orders"]["status"] == "failed"
-    assert "3140" in by_entity["sales_orders"]["last_error"] and "8000FFFF" in by_entity["sales_orders"]["last_error"]
+    assert "3140" in by_entity["sales_orders"]["last_error"] and gone in by_entity["sales_orders"]["last_error"]
+    assert by_entity["sales_orders"]["error_code"] == "REFERENCE_UNKNOWN"  # QuickBooks' 3140, in the catalogue
+    assert by_entity["sales_orders"]["request_id"].startswith("req_")  # traceable on Conductor's side
     assert by_entity["customers"]["status"] == "pushed"
     assert client.qbd.customers.retrieve(customer.id, **EU).phone == "555-0909"
     assert result.output_for_node("push_sales_orders")["failed"] == 1
@@ -99,3 +103,14 @@ def test_transient_failures_back_off_and_end_failed_after_the_last_attempt(serve
         push(server, wms, **config)
     [change] = changes(wms)
     assert change["attempts"] == 3 and change["status"] == "failed" and "500" in change["last_error"]
+
+
+def _an_item_deleted_in_quickbooks(server, client) -> str:
+    """An item no transaction uses, deleted in QuickBooks as a person can (the WMS still holds it)."""
+    for resource, path in (("service_items", "service-items"), ("non_inventory_items", "non-inventory-items"),
+                           ("other_charge_items", "other-charge-items"), ("inventory_items", "inventory-items")):
+        for item in getattr(client.qbd, resource).list(**EU).data:
+            answer = httpx.delete(f"{server.root_url}/_emulator/records/{path}/{item.id}", headers=HEADERS)
+            if answer.status_code == 200:
+                return item.id
+    raise AssertionError("every item is in use")

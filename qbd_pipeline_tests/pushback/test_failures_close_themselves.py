@@ -44,11 +44,12 @@ def test_an_order_with_a_bad_line_is_listed_once_and_closes_itself_once_fixed_an
 
     listed = [e for e in _error_list(wms) if e["entity"] == "sales_orders"]
     assert len(listed) == 1, listed  # one record, one failure (not one per captured trigger row)
-    assert listed[0]["wms_row_id"] == order and "3140" in listed[0]["message"]
+    assert listed[0]["wms_row_id"] == order and listed[0]["code"] == "REFERENCE_UNKNOWN"
+    assert UNKNOWN_ITEM in listed[0]["message"]  # refused before any request: the WMS holds no such item
     first, newest = changes(wms, entity="sales_orders", row_id=order)
     assert (first["status"], newest["status"]) == ("superseded", "failed")
     assert first["last_error"].startswith(f"superseded by change {newest['id']} of the same record")
-    assert "3140" in first["last_error"]  # what it failed with is kept
+    assert UNKNOWN_ITEM in first["last_error"]  # what it failed with is kept
     assert _instant(listed[0]["first_seen_at"]) == first["changed_at"]  # when the record's trouble began
 
     item = sdk_client(server).qbd.inventory_items.list(limit=1, **EU).data[0]

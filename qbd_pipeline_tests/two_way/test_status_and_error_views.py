@@ -43,4 +43,4 @@ def test_the_status_and_error_views_show_both_directions(server, wms):
     assert (pulled["qbd_id"], pulled["code"], pulled["attempts"]) == (customer.id, "MAPPING_ERROR", 2)
     assert "name" in pulled["message"] and pulled["first_seen_at"] <= pulled["last_seen_at"]
     pushed = errors[("push", "vendors")]
-    assert pushed["wms_row_id"] and pushed["code"] == "push_failed" and "500" in pushed["message"]
+    assert pushed["wms_row_id"] and pushed["code"] == "QUICKBOOKS_UNAVAILABLE" and "500" in pushed["message"]

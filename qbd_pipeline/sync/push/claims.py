@@ -48,17 +48,21 @@ def claim(ctx: PushContext, finished_runs: frozenset[str] = frozenset()) -> dict
     return grouped
 
 
-def finish(ctx: PushContext, changes: list, status: str, error: str | None = None) -> None:
+def finish(ctx: PushContext, changes: list, status: str, error: str | None = None, *, code: str | None = None,
+           request_id: str | None = None) -> None:
     """End a record's claimed changes: `pushed`, `skipped` or `failed` for good, `retry` (pending again
-    after a backoff, `failed` once the attempts are used up) or `release` (pending, unchanged).
+    after a backoff, `failed` once the attempts are used up), `later` (pending again after the backoff,
+    the attempt not counted: someone has the record open in QuickBooks) or `release` (pending, unchanged).
 
-    A record that ends for good closes its older failures (`close_earlier_failures`): `resolved` when
-    it reached QuickBooks, `superseded` by its newest change when it failed again, so the error list
-    holds one failure per record and none for a record that is fine now.
+    A failure keeps its catalogue `code` and Conductor's `request_id`. A record that ends for good
+    closes its older failures (`close_earlier_failures`): `resolved` when it reached QuickBooks,
+    `superseded` by its newest change when it failed again, so the error list holds one failure per
+    record and none for a record that is fine now.
     """
     ids = [c.id for c in changes]
     now, settings = utcnow(), ctx.settings
     final = status in ("pushed", "skipped", "failed")
+    why = {"error_code": code, "request_id": request_id}
     with ctx.engine.begin() as connection:
         if status == "retry":
             attempts = max(c.attempts for c in changes) + 1
@@ -69,7 +73,11 @@ def finish(ctx: PushContext, changes: list, status: str, error: str | None = Non
             connection.execute(wms_changes.update().where(wms_changes.c.id.in_(ids)).values(
                 status="failed" if give_up else "pending", attempts=attempts, last_error=error,
                 next_attempt_at=now + timedelta(seconds=delay), claimed_by=None, claimed_at=None,
-                run_id=settings.run_id, handled_at=now if give_up else None))
+                run_id=settings.run_id, handled_at=now if give_up else None, **why))
+        elif status == "later":
+            connection.execute(wms_changes.update().where(wms_changes.c.id.in_(ids)).values(
+                last_error=error, next_attempt_at=now + timedelta(seconds=settings.backoff_seconds),
+                claimed_by=None, claimed_at=None, run_id=settings.run_id, **why))
         elif status == "release":
             connection.execute(wms_changes.update().where(
                 wms_changes.c.id.in_(ids), wms_changes.c.status == "pending").values(
@@ -78,7 +86,8 @@ def finish(ctx: PushContext, changes: list, status: str, error: str | None = Non
             connection.execute(wms_changes.update().where(wms_changes.c.id.in_(ids)).values(
                 status=status, last_error=error, claimed_by=None, claimed_at=None,
                 run_id=settings.run_id, handled_at=now,
-                attempts=wms_changes.c.attempts + (1 if status == "failed" else 0)))
+                attempts=wms_changes.c.attempts + (1 if status == "failed" else 0),
+                **(why if status == "failed" else {"error_code": None, "request_id": None})))
         if final and not settings.dry_run:
             close_earlier_failures(connection, ctx.entity.name, changes[0].row_id, max(ids),
                                    reached=status != "failed" and status != "retry", run_id=settings.run_id, now=now)

@@ -8,7 +8,7 @@ from ...conductor.client import QuickBooks
 from ...conductor.resource import ConductorResource
 from ...spec.entities import Entity
 from ...spec.mapping import MAPPINGS, EntityMapping
-from ...wms.schema import TABLES, utcnow, wms_changes
+from ...wms.schema import SCALE, TABLES, utcnow, wms_changes
 from .. import ledger
 from ..conflicts import conflict_rows
 from ..conflicts import record as record_conflicts
@@ -37,8 +37,10 @@ class PushStats:
     failed: int = 0
     retry_later: int = 0
     gave_up: int = 0  # changes left `failed` after their last attempt
+    later: int = 0  # records someone had open in QuickBooks: tried again later, not counted as failed
     conflicts: int = 0
     offline: bool = False
+    stopped: str | None = None  # why the run stopped sending (QuickBooks offline, the key refused): one line
     claimed: int = 0
     requests: int = 0  # QuickBooks requests the push made
     plan: list[dict] = field(default_factory=list)
@@ -67,6 +69,23 @@ class Read:
     row: dict | None
     lines: list[dict]
     newest_change: int  # the newest change id of the record when it was read: later ones are newer edits
+    # SQLite: numbers as the application wrote them (a Numeric column's read rounds to its scale).
+    raw: dict = field(default_factory=dict)
+    raw_lines: list[dict] = field(default_factory=list)
+
+
+RAW = "raw:"
+
+
+def _raw_numbers(table: sa.Table, columns) -> list:
+    """On SQLite, the stored text of each pushed number, so more decimals than a column keeps are seen."""
+    return [sa.cast(table.c[c.name], sa.Text).label(f"{RAW}{c.name}") for c in columns
+            if c.kind in SCALE and not c.readonly]
+
+
+def _split(found: dict) -> tuple[dict, dict]:
+    return ({k: v for k, v in found.items() if not k.startswith(RAW)},
+            {k.removeprefix(RAW): v for k, v in found.items() if k.startswith(RAW)})
 
 
 class PushContext:
@@ -88,13 +107,24 @@ class PushContext:
 
     def read(self, row_id: int) -> Read:
         with self.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
             newest = connection.execute(sa.select(sa.func.max(wms_changes.c.id)).where(
                 wms_changes.c.entity == self.entity.name, wms_changes.c.row_id == row_id)).scalar() or 0
-            row = connection.execute(sa.select(self.header).where(self.header.c.id == row_id)).one_or_none()
-            lines = [] if self.lines_table is None else [r._asdict() for r in connection.execute(
-                sa.select(self.lines_table).where(self.lines_table.c.header_id == row_id)
-                .order_by(self.lines_table.c.line_number))]
-        return Read(row._asdict() if row is not None else None, lines, newest)
+            header_raw = _raw_numbers(self.header, self.mapping.columns) if sqlite else []
+            found = connection.execute(sa.select(self.header, *header_raw).where(
+                self.header.c.id == row_id)).one_or_none()
+            lines, raw_lines = [], []
+            if self.lines_table is not None:
+                line_raw = _raw_numbers(self.lines_table, self.mapping.lines.columns) if sqlite else []
+                for line in connection.execute(sa.select(self.lines_table, *line_raw).where(
+                        self.lines_table.c.header_id == row_id).order_by(self.lines_table.c.line_number)):
+                    values, raw = _split(line._asdict())
+                    lines.append(values)
+                    raw_lines.append(raw)
+        if found is None:
+            return Read(None, lines, newest)
+        row, raw = _split(found._asdict())
+        return Read(row, lines, newest, raw, raw_lines)
 
     def record_conflicts(self, row_id: int, qbd_id: str, decisions) -> None:
         with self.engine.begin() as connection:

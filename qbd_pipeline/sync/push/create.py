@@ -12,6 +12,7 @@ from ..convert import map_record, parse_instant
 from ..merge import LINE_ID, adopted_base, comparable
 from ..wire import Unsent, header_body, lines_body
 from . import writeback
+from .checks import check_body
 from .context import PLANNED, PUSHED, Outcome, PushContext
 from .identity import find_existing, identity
 from .update import update
@@ -28,6 +29,7 @@ def create(ctx: PushContext, row: dict, lines: list[dict], qbd: QbdResource, cha
     external_id = identity(ctx.quickbooks.end_user_id, ctx.entity.name, row, qbd)
     if external_id:
         body["externalId"] = external_id
+    check_body(mapping, qbd, body, create=True)  # what QuickBooks would refuse costs no request
     if ctx.settings.dry_run:
         ctx.plan(row["id"], None, "create", body=body)
         return PLANNED

@@ -12,6 +12,7 @@ from ..merge import LINE_ID, comparable, field_times, inferred_base, merge, push
 from ..snapshots import read_agreed, read_snapshots, record_intent, sent_lines_pending
 from ..wire import Unsent, header_body, lines_body
 from . import remove, writeback
+from .checks import check_body
 from .context import PLANNED, PUSHED, Outcome, PushContext
 
 
@@ -62,6 +63,7 @@ def update(ctx: PushContext, row: dict, lines: list[dict], qbd: QbdResource, cha
             return PLANNED
         if body:
             body["revisionNumber"] = record["revisionNumber"]
+            check_body(mapping, qbd, body, create=False)  # what QuickBooks would refuse costs no request
             sent_fields = [f for f in result.to_qbd(qbd_view, wms_view) if f not in {u.field for u in unsent}]
             _intend(ctx, row["qbd_id"], push_intent(result, wms_view, qbd_view, sent_fields, bool(sent_lines)))
             read_at = utcnow()
