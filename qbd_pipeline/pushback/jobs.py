@@ -79,11 +79,16 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
             companies.register(connection, conductor.end_user_id)
             companies.name_unnamed_changes(connection, entity.name)
             owner = companies.unnamed_owner(connection)
+            if not config.dry_run:
+                unknown = companies.refuse_unregistered(connection, context.run_id)
+                if unknown:
+                    context.log.error(f"{unknown} change(s) of rows naming a company file that is not registered "
+                                      "refused (COMPANY_UNKNOWN); `qbd-pipeline companies add` makes them pending")
             if owner is None and not config.dry_run:
                 refused = companies.refuse_unnamed_changes(connection, entity.name, context.run_id)
                 if refused:
                     context.log.error(f"{entity.name}: {refused} change(s) of rows naming no company file refused "
-                                      "(several company files are synced); see sync_error_list")
+                                      "(COMPANY_UNNAMED: several company files are synced); see operator/sync_status")
         settings = PushSettings(run_id=context.run_id, dry_run=config.dry_run, max_attempts=config.max_attempts,
                                 backoff_seconds=config.backoff_seconds,
                                 takes_unnamed=owner == conductor.end_user_id)

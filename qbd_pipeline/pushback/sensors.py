@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from ..conductor.resource import ConductorResource
 from ..quickbooks.company_runs import active, gate_company
 from ..settings import COMPANY_TAG
+from ..sync.companies import refuse_unregistered
 from ..wms.resources import WmsDatabase
 from ..wms.schema import utcnow, wms_changes
 from .jobs import live_push_runs, wms_push_back
@@ -30,8 +31,12 @@ def due_by_company(connection: sa.Connection) -> dict[str | None, tuple[int, int
                        "QuickBooks answers.")
 def wms_change_sensor(context: dg.SensorEvaluationContext, wms: WmsDatabase, conductor: ConductorResource):
     engine = wms.engine()
-    with engine.connect() as connection:
+    with engine.begin() as connection:
+        # Rows naming a company file nobody registered would wait unseen: they fail with the reason.
+        refused = refuse_unregistered(connection, "wms_change_sensor")
         due = due_by_company(connection)
+    if refused:
+        context.log.info(f"{refused} change(s) naming a company file that is not registered refused (COMPANY_UNKNOWN)")
     if not due:
         return dg.SkipReason("no pending WMS changes")
     companies = {c.id: c for c in active(engine, context.instance)}

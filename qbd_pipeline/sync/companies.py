@@ -11,9 +11,12 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..settings import default_company
+from ..spec import catalogue
 from ..wms.schema import TABLES, companies, utcnow, wms_changes
 
 ACTIVE, PAUSED = "active", "paused"
+UNKNOWN = "COMPANY_UNKNOWN"
 
 
 @dataclass(frozen=True)
@@ -27,9 +30,32 @@ class Company:
 
 
 def register(connection: sa.Connection, company: str) -> None:
-    """Make sure `company` has its row (active); an existing row is left as the operator set it."""
+    """Make sure `company` has its row (active); an existing row is left as the operator set it.
+
+    Changes refused because their rows named this company file before it was registered
+    (`COMPANY_UNKNOWN`) are pending again: registering it is their fix."""
     insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(companies)
     connection.execute(insert.values(id=company, status=ACTIVE, created_at=utcnow()).on_conflict_do_nothing())
+    now = utcnow()
+    connection.execute(wms_changes.update().where(
+        wms_changes.c.status == "failed", wms_changes.c.error_code == UNKNOWN, wms_changes.c.company == company)
+        .values(status="pending", attempts=0, next_attempt_at=now, handled_at=None, error_code=None,
+                last_error=sa.func.substr(sa.literal(f"company file {company} registered at "
+                                                     f"{now.isoformat(timespec='seconds')}: pending again; it had "
+                                                     "failed with: ") + wms_changes.c.last_error, 1, 4000)))
+
+
+def refuse_unregistered(connection: sa.Connection, run_id: str) -> int:
+    """Pending changes of rows naming a company file nobody registered fail with the reason, instead of
+    waiting unseen; registering the company file makes them pending again (`register`)."""
+    registered_by_every_run = [default_company()] if default_company() else []
+    return connection.execute(wms_changes.update().where(
+        wms_changes.c.status == "pending", wms_changes.c.company.is_not(None),
+        wms_changes.c.company.not_in(sa.select(companies.c.id)),
+        wms_changes.c.company.not_in(registered_by_every_run)).values(
+        status="failed", run_id=run_id, handled_at=utcnow(), claimed_by=None, claimed_at=None, error_code=UNKNOWN,
+        last_error=sa.literal(catalogue.message(UNKNOWN) + ": ") + wms_changes.c.company
+        + sa.literal(f"; {catalogue.CATALOGUE[UNKNOWN].fix}"))).rowcount
 
 
 def get(connection: sa.Connection, company: str) -> Company | None:
@@ -69,6 +95,7 @@ def refuse_unnamed_changes(connection: sa.Connection, entity: str, run_id: str) 
     return connection.execute(wms_changes.update().where(
         wms_changes.c.entity == entity, wms_changes.c.status == "pending", wms_changes.c.company.is_(None))
         .values(status="failed", run_id=run_id, handled_at=utcnow(), claimed_by=None, claimed_at=None,
-                last_error="this row names no company file and the deployment syncs several: set its `company` "
-                           "column to the Conductor end user id of its QuickBooks company file, then retry the "
-                           "change (job wms_failed_changes)")).rowcount
+                error_code="COMPANY_UNNAMED",
+                last_error=catalogue.message("COMPANY_UNNAMED", "set the row's `company` column to the Conductor "
+                                                                "end user id of its QuickBooks company file, then "
+                                                                "retry the change (job wms_failed_changes)"))).rowcount

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from datetime import time as clock
 from zoneinfo import ZoneInfo
 
-from ..conductor.errors import Offline, classify
+from ..conductor.errors import KeyRefused, Offline, classify
 from ..conductor.resource import ConductorResource, MissingSetting
 
 QUIET_HOURS_VAR = "QBD_QUIET_HOURS"  # e.g. "22:00-06:00"; unset or empty: none
@@ -76,10 +76,14 @@ def quickbooks_health(conductor: ConductorResource, *, timeout: float = HEALTH_T
         answer = OPEN
     except Exception as exc:
         problem = classify(exc)
-        what = "QuickBooks Desktop is offline" if isinstance(problem, Offline) else "QuickBooks Desktop did not answer"
-        answer = Gate(False, f"{what} for company file {conductor.end_user_id}: {problem} "
-                             f"(health check at {datetime.now(timezone.utc).isoformat(timespec='seconds')}); "
-                             "runs start again by themselves once it answers")
+        checked = f"(health check at {datetime.now(timezone.utc).isoformat(timespec='seconds')})"
+        if isinstance(problem, KeyRefused):  # no run can succeed, and waiting does not help
+            answer = Gate(False, f"{problem} {checked}; set CONDUCTOR_SECRET_KEY and restart the daemon")
+        else:
+            what = ("QuickBooks Desktop is offline" if isinstance(problem, Offline)
+                    else "QuickBooks Desktop did not answer")
+            answer = Gate(False, f"{what} for company file {conductor.end_user_id}: {problem} {checked}; "
+                                 "runs start again by themselves once it answers")
     with _cache_lock:
         _cache[key] = (time.monotonic(), answer)
     return answer

@@ -18,6 +18,7 @@ from ..wms.schema import TABLES, sync_errors, utcnow
 from ..wms.triggers import sync_writer
 from .bulk import any_of, insert_rows, set_line_ids, upsert_rows
 from .changes import changed_fields, close_earlier_failures, deleted_in_wms, link_changes, lock_record, open_changes
+from .companies import unnamed_owner
 from .conflicts import conflict_rows, prior_decisions
 from .conflicts import record as record_conflicts
 from .convert import MappingError, describe_unmappable, map_record
@@ -139,9 +140,12 @@ def link_unsynced(connection: sa.Connection, mapping: EntityMapping, header: sa.
     A pulled record not yet in the WMS is matched to a WMS row without a QuickBooks id by the create's
     identity: a transaction's `externalId`, a list object's unique (full) name. The row gets the
     QuickBooks id (its lines the line ids, in order) and is then merged as any record with a pending edit.
-    Only rows of this company file are candidates, and rows naming none (see `push.companies`).
+    Only rows of this company file are candidates, and rows naming none while it is the only active
+    company file: the push takes such rows then only, and refuses them otherwise (`COMPANY_UNNAMED`),
+    so a pull never links a row to one company file that the push would not send there.
     """
-    mine = sa.or_(header.c.company == company, header.c.company.is_(None))
+    mine = (sa.or_(header.c.company == company, header.c.company.is_(None))
+            if unnamed_owner(connection) == company else header.c.company == company)
     unsynced = connection.execute(sa.select(header.c.id).where(header.c.qbd_id.is_(None), mine).limit(1)).first()
     if unsynced is None:  # the common case, a full load included: nothing to look for
         return
