@@ -196,6 +196,8 @@ class EmulatorApp:
             self.emulator.cursors.expire_all(end_user)
         elif fault.kind == "drop_after_commit":
             request.scope[_DROP] = True
+        elif fault.kind == "qbd_error":
+            raise errors.scripted(fault.code, fault.message)
 
     def _dispatch(self, company, method: str, parts: list[str], query: dict, body: dict | None):
         """Synchronous core of a Conductor call: (response body, cursor to start the window on)."""
@@ -326,7 +328,7 @@ class EmulatorApp:
                 self.emulator.faults.add(Fault(
                     kind=body["kind"], count=int(body.get("count", 1)), method=body.get("method"),
                     path_contains=body.get("path_contains"), seconds=float(body.get("seconds", 1.0)),
-                    skip=int(body.get("skip", 0))))
+                    skip=int(body.get("skip", 0)), code=body.get("code"), message=body.get("message")))
             elif req.method == "DELETE":
                 self.emulator.faults.clear()
             return {"faults": self.emulator.faults.pending()}

@@ -53,6 +53,23 @@ def qbd_request_error(integration_code: str, message: str) -> ConductorApiError:
     )
 
 
+# What QuickBooks says for the refusals a warehouse meets that the emulator does not model as rules of
+# its own (a person holding a record open, a feature the company file has off, a closed period).
+USUAL_MESSAGES = {
+    "3170": "There was an error when modifying the object. It is being edited by another user.",
+    "3175": "There was an error when modifying the object. It is in use by another user or process.",
+    "3176": "There was an error when modifying the object. It is being edited in QuickBooks.",
+    "3250": "This feature is not enabled or not available in this version of QuickBooks.",
+    "3171": "An error occurred when modifying the transaction: its date is on or before the closing date.",
+}
+
+
+def scripted(integration_code: str, message: str | None) -> ConductorApiError:
+    """A QuickBooks refusal a `qbd_error` fault asks for."""
+    return qbd_request_error(integration_code, message or USUAL_MESSAGES.get(
+        integration_code, "QuickBooks refused the request."))
+
+
 def not_found_in_qbd(value: str) -> ConductorApiError:
     return qbd_request_error(
         "500",

@@ -3,7 +3,7 @@
 import threading
 from dataclasses import asdict, dataclass
 
-KINDS = ("rate_limit", "server_error", "qbd_offline", "latency", "drop_after_commit", "expire_cursor")
+KINDS = ("rate_limit", "server_error", "qbd_offline", "latency", "drop_after_commit", "expire_cursor", "qbd_error")
 
 
 @dataclass
@@ -14,6 +14,8 @@ class Fault:
     path_contains: str | None = None
     seconds: float = 1.0
     skip: int = 0  # let this many matching requests through first (e.g. to hit a later cursor page)
+    code: str | None = None  # qbd_error: QuickBooks' status code (integrationCode), e.g. "3175"
+    message: str | None = None  # qbd_error: its message (default: QuickBooks' usual one for the code)
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method.upper() == method.upper()) and (
@@ -32,6 +34,8 @@ class FaultRegistry:
             raise ValueError("count must be at least 1")
         if fault.skip < 0:
             raise ValueError("skip must not be negative")
+        if fault.kind == "qbd_error" and not fault.code:
+            raise ValueError("a qbd_error fault needs QuickBooks' status code, e.g. {\"code\": \"3175\"}")
         with self._lock:
             self._faults.append(fault)
 
