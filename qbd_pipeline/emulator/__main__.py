@@ -9,6 +9,8 @@ from pathlib import Path
 
 import uvicorn
 
+from ..spec.entities import RESOURCES
+from ..spec.request_rules import warm_rules
 from .app import create_app
 from .generator import CompanySizes
 from .state import DEFAULT_END_USER_ID, DEFAULT_SECRET_KEY, Emulator, EmulatorConfig
@@ -74,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     companies = ", ".join(f"{user} ({emulator.store.count(user):,} records)" for user in config.end_user_ids)
     origin = f"reused from {config.state_file}" if reused else f"seeded, seed {config.seed}"
     print(f"Conductor emulator on http://{args.host}:{args.port}/v1: {companies}, {origin}", file=sys.stderr)
+    warm_rules(RESOURCES)  # before any request thread: the rules are derived once, here
     uvicorn.run(create_app(emulator), host=args.host, port=args.port, log_level=args.log_level,
                 access_log=False, lifespan="off")
     emulator.close()

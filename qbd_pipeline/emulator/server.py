@@ -6,6 +6,8 @@ import time
 
 import uvicorn
 
+from ..spec.entities import RESOURCES
+from ..spec.request_rules import warm_rules
 from .app import create_app
 from .state import Emulator, EmulatorConfig
 
@@ -38,6 +40,7 @@ class EmulatorServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self, timeout: float = 15.0) -> "EmulatorServer":
+        warm_rules(RESOURCES)  # before any request thread: the rules are derived once, here
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
                                         name=f"emulator:{self.port}", daemon=True)
         self._thread.start()

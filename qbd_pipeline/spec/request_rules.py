@@ -21,6 +21,7 @@ import inspect
 import re
 import sys
 import threading
+import time
 import types
 import typing
 from dataclasses import dataclass, field, replace
@@ -92,10 +93,18 @@ def _module_docstrings(module_name: str) -> dict[str, dict[str, str]]:
     """
     module = sys.modules[module_name]
     try:
-        with _PARSE_LOCK:  # CPython's parser is not safe to enter from two threads at once
-            tree = ast.parse(inspect.getsource(module))
+        source = inspect.getsource(module)
     except (OSError, TypeError):  # no source available (e.g. a zipped, compiled-only install)
         return {}
+    for attempt in range(3):
+        try:
+            with _PARSE_LOCK:
+                tree = ast.parse(source)
+            break
+        except SystemError:  # CPython 3.11: a `compile` in another thread (not ours to lock) got in between
+            if attempt == 2:
+                raise
+            time.sleep(0.05)
     result: dict[str, dict[str, str]] = {}
     for node in ast.walk(tree):
         if not isinstance(node, ast.ClassDef):
@@ -245,6 +254,15 @@ def _literal_rule(name: str, required: bool, values: tuple[Any, ...], nullable: 
     else:
         kind = "any"
     return FieldRule(name, required, kind, enum=tuple(values), nullable=nullable)
+
+
+def warm_rules(resources) -> None:
+    """Derive every create and update rule now, in one thread, so that no request thread parses later
+    (the emulator does this before it serves; see `_PARSE_LOCK`)."""
+    for resource in resources:
+        for params in (resource.create_params, resource.update_params):
+            if params is not None:
+                body_rule(params)
 
 
 @functools.cache
