@@ -218,3 +218,14 @@ def test_a_pull_never_links_a_row_naming_no_company_where_the_push_would_not_sen
     assert push(server, wms).success
     [refused] = changes(wms, status="failed")
     _expect(refused, "COMPANY_UNNAMED")
+
+
+def test_the_readme_says_what_a_row_the_wms_app_creates_must_contain():
+    from qbd_pipeline.sync.push.checks import row_requirements
+
+    text = README.read_text()
+    for table, not_null, needs in row_requirements():
+        name, _, types = table.partition(" (")
+        cells = [f"`{name}`" + (f" ({types}" if types else ""), ", ".join(f"`{c}`" for c in not_null) or "-",
+                 ", ".join(f"`{c}`" for c in needs) or "-"]
+        assert f"| {' | '.join(cells)} |" in text, cells

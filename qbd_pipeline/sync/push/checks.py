@@ -149,3 +149,40 @@ def check_body(mapping: EntityMapping, qbd: QbdResource, body: dict, *, create: 
         codes.append(code)
         named.append(f"{column_for_path(mapping, path)}: {meaning}" if path else meaning)
     raise RowRefused(codes[0], "; ".join(named))
+
+
+def _base(named: str) -> str:
+    """`line 1 item_qbd_id (or item_name)` -> `item_qbd_id`."""
+    return named.removeprefix("line 1 ").split(" (or ")[0]
+
+
+def row_requirements() -> list[tuple[str, list[str], list[str]]]:
+    """What a row the WMS app creates must contain, per table (and item type where QuickBooks' needs
+    differ): (table, NOT NULL in the WMS, what QuickBooks also requires). The README's table is this."""
+    from ...spec.entities import ENTITIES, resources_of
+    from ...spec.mapping import MAPPINGS
+
+    found = []
+    for entity in ENTITIES:
+        if entity.direction != "both":  # rows the WMS makes are never pushed there
+            continue
+        mapping = MAPPINGS[entity.name]
+        header, lines = TABLES[entity.name]
+        not_null = [c.name for c in header.columns if not c.nullable and not c.primary_key and c.server_default is None]
+        by_need: dict[tuple[str, ...], list[str]] = {}
+        line_needs: set[str] = set()
+        for qbd in resources_of(entity.name):
+            rule = body_rule(qbd.create_params)
+            needs = tuple(sorted({_base(column_for_path(mapping, k)) for k in rule.required} - set(not_null)))
+            by_need.setdefault(needs, []).append(qbd.item_type or "")
+            items = rule.fields["lines"].items if "lines" in rule.fields else None
+            if items is not None and items.fields is not None:
+                line_needs |= {_base(column_for_path(mapping, f"lines[0].{k}")) for k in items.fields.required}
+        for needs, types in by_need.items():
+            label = header.name if len(by_need) == 1 else f"{header.name} ({', '.join(types)})"
+            found.append((label, not_null, list(needs)))
+        if lines is not None:
+            line_not_null = [c.name for c in lines.columns
+                             if not c.nullable and not c.primary_key and c.server_default is None]
+            found.append((lines.name, line_not_null, sorted(line_needs - set(line_not_null))))
+    return found
