@@ -53,3 +53,18 @@ def default_company() -> str | None:
     """The company file of `CONDUCTOR_END_USER_ID`, if set: registered as the first company, and the
     one a run names when it names none (a deployment of one company file needs nothing else)."""
     return (os.environ.get(END_USER_VAR) or "").strip() or None
+
+
+WMS_LOCK_TIMEOUT_VAR = "QBD_WMS_LOCK_TIMEOUT_SECONDS"
+WMS_RETRY_VAR = "QBD_WMS_RETRY_SECONDS"
+
+
+def wms_lock_timeout_seconds() -> float:
+    """How long a sync write waits for a lock the warehouse app holds before the step fails with
+    WMS_LOCKED (default 120 s: minutes, never the run's hours)."""
+    return float(os.environ.get(WMS_LOCK_TIMEOUT_VAR) or 120)
+
+
+def wms_retry_seconds() -> float:
+    """How long a step waits for a WMS that stopped answering before it fails with WMS_UNREACHABLE."""
+    return float(os.environ.get(WMS_RETRY_VAR) or 120)

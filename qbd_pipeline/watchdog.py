@@ -18,19 +18,30 @@ from .wms.schema import sync_runs
 _UNFINISHED = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
 
 
+def failure_of(instance: dg.DagsterInstance, run_id: str) -> str | None:
+    """What a failed run's steps said when they failed (the catalogue's line, for a WMS that went away)."""
+    for record in instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.STEP_FAILURE).records:
+        data = record.event_log_entry.dagster_event.step_failure_data
+        said = data.user_failure_data.description if data.user_failure_data else None
+        return (said or data.error.message.splitlines()[0] if data.error else said or "")[:1000]
+    return None
+
+
 def close_stopped_runs(instance: dg.DagsterInstance, engine: sa.Engine, lease_seconds: float = ledger.LEASE_SECONDS
                        ) -> list[dict]:
     """One watchdog pass; returns the ledger rows it closed."""
-    cutoff = ledger.lease_cutoff(lease_seconds=lease_seconds)
-    with engine.connect() as connection:
+    with engine.connect() as connection:  # few rows: the steps running now, and any a stopped run left open
         suspects = set(connection.execute(sa.select(sync_runs.c.run_id).distinct().where(
-            sync_runs.c.status == "running",
-            sa.func.coalesce(sync_runs.c.heartbeat_at, sync_runs.c.started_at) < cutoff)).scalars())
+            sync_runs.c.status == "running")).scalars())
     if not suspects:
         return []
     known = {r.run_id: r for r in instance.get_runs(filters=dg.RunsFilter(run_ids=list(suspects)))}
     cancelled = frozenset(rid for rid, run in known.items() if run.status == dg.DagsterRunStatus.CANCELED)
-    closed = ledger.reap_stopped_runs(engine, lease_seconds=lease_seconds, cancelled_runs=cancelled)
+    failures = {rid: reason for rid, run in known.items()
+                if run.status == dg.DagsterRunStatus.FAILURE and (reason := failure_of(instance, rid))}
+    ended = frozenset(rid for rid, run in known.items() if run.is_finished)
+    closed = ledger.reap_stopped_runs(engine, lease_seconds=lease_seconds, cancelled_runs=cancelled,
+                                      failures=failures, ended_runs=ended)
     with engine.connect() as connection:
         still_beating = set(connection.execute(sa.select(sync_runs.c.run_id).distinct().where(
             sync_runs.c.status == "running", sync_runs.c.run_id.in_(list(suspects)))).scalars())

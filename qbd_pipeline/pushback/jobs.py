@@ -5,6 +5,7 @@ created in the WMS together with an order for it reaches QuickBooks in one run. 
 `sync_runs` row (direction `push`, or `plan` for a dry run) that ends true however the run ends.
 """
 
+import contextlib
 from typing import Literal
 
 import dagster as dg
@@ -20,6 +21,8 @@ from ..spec.entities import ENTITIES, Entity
 from ..sync import companies, ledger
 from ..sync.progress import Progress
 from ..sync.push import Pusher, PushSettings, PushStats
+from ..sync.wms_faults import WmsFault, kind_of, retrying
+from ..watchdog import close_stopped_runs
 from ..wms.resources import WmsDatabase
 from ..wms.schema import wms_changes
 
@@ -75,57 +78,78 @@ def build_push_op(entity: Entity) -> dg.OpDefinition:
         conductor = conductor.for_company(company_of_run(context, conductor))
         conductor.require_for_step()
         engine = wms.engine()
-        with engine.begin() as connection:
-            companies.register(connection, conductor.end_user_id)
-            companies.name_unnamed_changes(connection, entity.name)
-            owner = companies.unnamed_owner(connection)
-            if not config.dry_run:
-                unknown = companies.refuse_unregistered(connection, context.run_id)
-                if unknown:
-                    context.log.error(f"{unknown} change(s) of rows naming a company file that is not registered "
-                                      "refused (COMPANY_UNKNOWN); `qbd-pipeline companies add` makes them pending")
-            if owner is None and not config.dry_run:
-                refused = companies.refuse_unnamed_changes(connection, entity.name, context.run_id)
-                if refused:
-                    context.log.error(f"{entity.name}: {refused} change(s) of rows naming no company file refused "
-                                      "(COMPANY_UNNAMED: several company files are synced); see operator/sync_status")
-        settings = PushSettings(run_id=context.run_id, dry_run=config.dry_run, max_attempts=config.max_attempts,
-                                backoff_seconds=config.backoff_seconds,
-                                takes_unnamed=owner == conductor.end_user_id)
-        pusher = Pusher(conductor, engine, entity, settings)
-        row_id = ledger.open_run(engine, run_id=context.run_id, entity=entity.name, company=conductor.end_user_id,
-                                 direction="plan" if config.dry_run else "push")
         try:
-            with ledger.heartbeat(engine, context.run_id, [row_id]):
-                progress = Progress(engine, row_id, f"push {entity.name}", context.log.info)
-                stats = pusher.run(finished_claimants(context.instance, engine), progress=progress)
-        except BaseException as exc:
-            status, error = ledger.ending_of(exc)
-            ledger.close_run(engine, row_id, status, error, **_counts(pusher.stats))
-            raise
-        stopped = f"{stats.stopped}; the remaining changes stay pending for a later run" if stats.stopped else None
-        status = "failed" if stopped else ("partial" if stats.failed or stats.gave_up else "success")
-        ledger.close_run(engine, row_id, status, stopped, **_counts(stats))
-        for entry in stats.plan:
-            context.log.info(f"planned {entry['action']} {entity.name} row {entry['row_id']}: {entry}")
-        for error in stats.errors:
-            traced = f" (Conductor request {error['request_id']})" if error.get("request_id") else ""
-            context.log.error(f"{entity.name} row {error['row_id']}: {error['code']}: {error['error']}{traced}")
-        decided = {} if config.dry_run else conflicts_decided(context.log.warning, engine, context.run_id,
-                                                               entity.name, conductor.end_user_id)
-        if entity.direction == "both" and not config.dry_run:  # a refused change shows on its entity's asset
-            context.log_event(failed_pushes_check(entity, engine, conductor.end_user_id))
-        summary = {k: getattr(stats, k) for k in ("pushed", "created", "updated", "deleted", "skipped", "failed",
-                                                  "retry_later", "gave_up", "later", "conflicts")}
-        summary["api_requests"] = stats.requests  # what QuickBooks was asked, reads ahead included
-        summary["requests_per_change"] = round(stats.requests / stats.claimed, 3) if stats.claimed else 0.0
-        if stopped:
-            raise dg.Failure(description=stopped, allow_retries=False, metadata=summary)
-        return dg.Output({**summary, "plan": stats.plan, "errors": stats.errors}, metadata={
-            **summary, "dry_run": config.dry_run, "plan": dg.MetadataValue.json(stats.plan[:200]),
-            "report": report_table([{"entity": entity.name, **summary}]), **decided})
+            return _push_entity(context, entity, config, conductor, engine)
+        except WmsFault as fault:  # the catalogue's one line, not the driver's traceback
+            raise dg.Failure(description=str(fault), allow_retries=False) from fault
 
     return _push
+
+
+def _push_entity(context: dg.OpExecutionContext, entity: Entity, config: PushBackConfig,
+                 conductor: ConductorResource, engine: sa.Engine) -> dg.Output:
+    retrying(engine, lambda: close_stopped_runs(context.instance, engine), what="closing stopped runs")
+    owner = retrying(engine, lambda: _companies_first(context, entity, config, conductor.end_user_id, engine),
+                     what=f"push {entity.name}: reading the company files")
+    settings = PushSettings(run_id=context.run_id, dry_run=config.dry_run, max_attempts=config.max_attempts,
+                            backoff_seconds=config.backoff_seconds,
+                            takes_unnamed=owner == conductor.end_user_id)
+    pusher = Pusher(conductor, engine, entity, settings)
+    row_id = retrying(engine, lambda: ledger.open_run(
+        engine, run_id=context.run_id, entity=entity.name, company=conductor.end_user_id,
+        direction="plan" if config.dry_run else "push"), what=f"push {entity.name}: opening its sync_runs row")
+    try:
+        with ledger.heartbeat(engine, context.run_id, [row_id]):
+            progress = Progress(engine, row_id, f"push {entity.name}", context.log.info)
+            stats = pusher.run(finished_claimants(context.instance, engine), progress=progress)
+    except BaseException as exc:
+        status, error = ledger.ending_of(exc)
+        with contextlib.suppress(WmsFault):  # a WMS still away: the next run closes the row, saying why
+            retrying(engine, lambda: ledger.close_run(engine, row_id, status, error, **_counts(pusher.stats)),
+                     what=f"push {entity.name}: closing its sync_runs row", window=0 if kind_of(exc) else None)
+        raise
+    stopped = f"{stats.stopped}; the remaining changes stay pending for a later run" if stats.stopped else None
+    status = "failed" if stopped else ("partial" if stats.failed or stats.gave_up else "success")
+    ledger.close_run(engine, row_id, status, stopped, **_counts(stats))
+    for entry in stats.plan:
+        context.log.info(f"planned {entry['action']} {entity.name} row {entry['row_id']}: {entry}")
+    for error in stats.errors:
+        traced = f" (Conductor request {error['request_id']})" if error.get("request_id") else ""
+        context.log.error(f"{entity.name} row {error['row_id']}: {error['code']}: {error['error']}{traced}")
+    decided = {} if config.dry_run else conflicts_decided(context.log.warning, engine, context.run_id,
+                                                           entity.name, conductor.end_user_id)
+    if entity.direction == "both" and not config.dry_run:  # a refused change shows on its entity's asset
+        context.log_event(failed_pushes_check(entity, engine, conductor.end_user_id))
+    summary = {k: getattr(stats, k) for k in ("pushed", "created", "updated", "deleted", "skipped", "failed",
+                                              "retry_later", "gave_up", "later", "conflicts")}
+    summary["api_requests"] = stats.requests  # what QuickBooks was asked, reads ahead included
+    summary["requests_per_change"] = round(stats.requests / stats.claimed, 3) if stats.claimed else 0.0
+    if stopped:
+        raise dg.Failure(description=stopped, allow_retries=False, metadata=summary)
+    return dg.Output({**summary, "plan": stats.plan, "errors": stats.errors}, metadata={
+        **summary, "dry_run": config.dry_run, "plan": dg.MetadataValue.json(stats.plan[:200]),
+        "report": report_table([{"entity": entity.name, **summary}]), **decided})
+
+
+def _companies_first(context: dg.OpExecutionContext, entity: Entity, config: PushBackConfig, company: str,
+                     engine: sa.Engine) -> str | None:
+    """Register the run's company file, and refuse changes no push can send: rows naming a company file
+    nobody registered, and rows naming none while several are synced. Returns who takes unnamed rows."""
+    with engine.begin() as connection:
+        companies.register(connection, company)
+        companies.name_unnamed_changes(connection, entity.name)
+        owner = companies.unnamed_owner(connection)
+        if not config.dry_run:
+            unknown = companies.refuse_unregistered(connection, context.run_id)
+            if unknown:
+                context.log.error(f"{unknown} change(s) of rows naming a company file that is not registered "
+                                  "refused (COMPANY_UNKNOWN); `qbd-pipeline companies add` makes them pending")
+        if owner is None and not config.dry_run:
+            refused = companies.refuse_unnamed_changes(connection, entity.name, context.run_id)
+            if refused:
+                context.log.error(f"{entity.name}: {refused} change(s) of rows naming no company file refused "
+                                  "(COMPANY_UNNAMED: several company files are synced); see operator/sync_status")
+    return owner
 
 
 PUSH_OPS: dict[str, dg.OpDefinition] = {entity.name: build_push_op(entity) for entity in ENTITIES}

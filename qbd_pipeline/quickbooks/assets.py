@@ -20,6 +20,8 @@ from ..spec.entities import ENTITIES, Entity
 from ..spec.mapping import MAPPINGS
 from ..sync import companies
 from ..sync.pull import PullResult, PullSettings, pull_entity
+from ..sync.wms_faults import WmsFault, retrying
+from ..watchdog import close_stopped_runs
 from ..wms.resources import WmsDatabase
 from ..wms.schema import TABLES
 from .checks import after_failed_fetch
@@ -76,10 +78,23 @@ def run_pull(context: dg.AssetExecutionContext, entity: Entity, conductor: Condu
     conductor = conductor.for_company(company)
     conductor.require_for_step()
     engine = wms.engine()
-    window = context.partition_time_window
+    try:
+        return _pull_partition(context, entity, conductor, engine, config, company, first, last)
+    except WmsFault as fault:  # the catalogue's one line, not the driver's traceback
+        raise dg.Failure(description=str(fault), allow_retries=False) from fault
+
+
+def _register(engine: sa.Engine, company: str) -> companies.Company:
     with engine.begin() as connection:
         companies.register(connection, company)
-        settings = companies.get(connection, company)
+        return companies.get(connection, company)
+
+
+def _pull_partition(context: dg.AssetExecutionContext, entity: Entity, conductor: ConductorResource,
+                    engine: sa.Engine, config: PullConfig, company: str, first: str, last: str) -> dg.MaterializeResult:
+    window = context.partition_time_window
+    retrying(engine, lambda: close_stopped_runs(context.instance, engine), what="closing stopped runs")
+    settings = retrying(engine, lambda: _register(engine, company), what=f"{entity.name}: registering {company}")
     try:
         result = pull_entity(
             conductor, engine, entity, run_id=context.run.run_id,

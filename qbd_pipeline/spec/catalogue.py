@@ -113,3 +113,9 @@ def message(code: str, detail: str | None = None) -> str:
     """`<title>: <detail>`: the line recorded with the failure."""
     title = CATALOGUE[code].title
     return f"{title}: {detail}" if detail else title
+
+
+def code_of(message: str | None) -> str | None:
+    """The code of a line written as `message` writes it (the run ledger keeps lines, not codes)."""
+    text = message or ""
+    return next((e.code for e in ENTRIES if text.startswith(e.title)), None)

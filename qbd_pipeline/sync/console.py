@@ -88,6 +88,20 @@ def _conflicts(connection: sa.Connection, now: datetime) -> tuple[list[dict], in
     return listed, last_day
 
 
+def _failed_runs(connection: sa.Connection) -> list[dict]:
+    """Entities whose latest run in a direction failed as a whole (the WMS went away, a lock was held
+    too long, the key was refused, QuickBooks was offline): an error of the run, not of a record."""
+    rows = connection.execute(sa.text(
+        "SELECT company, entity, direction, last_attempt_at, last_error FROM sync_status "
+        "WHERE last_status = 'failed' ORDER BY company, entity, direction")).all()
+    return [{"company": r.company or "-", "direction": r.direction, "entity": r.entity, "qbd_id": "-",
+             "wms_row_id": "-", "code": catalogue.code_of(r.last_error) or "RUN_FAILED",
+             "message": _short(r.last_error), "what_to_do": what_to_do(catalogue.code_of(r.last_error) or
+                                                                        "QUICKBOOKS_UNAVAILABLE"),
+             "first_seen": _when(r.last_attempt_at), "last_seen": _when(r.last_attempt_at), "attempts": 1}
+            for r in rows]
+
+
 def _last_sync(connection: sa.Connection) -> list[dict]:
     rows = connection.execute(sa.text(
         "SELECT company, entity, direction, last_success_at, last_attempt_at, last_status, last_error "
@@ -140,6 +154,8 @@ def read_console(connection: sa.Connection, now: datetime | None = None) -> Cons
     errors, per_company = _errors(connection)
     listed_conflicts, last_day = _conflicts(connection, now)
     last_sync = _last_sync(connection)
+    failed_runs = _failed_runs(connection)
+    errors = failed_runs + errors
     waiting = _waiting(connection, known, now)
     summary = []
     for company in sorted(set(known) | {k[0] for k in per_company if k[0]} | {w["company"] for w in waiting}):
@@ -156,7 +172,8 @@ def read_console(connection: sa.Connection, now: datetime | None = None) -> Cons
         })
     pull_errors = sum(n for (_c, d), n in per_company.items() if d == "pull")
     push_errors = sum(n for (_c, d), n in per_company.items() if d == "push")
-    return Console(as_of=now, companies=summary, errors=errors, open_errors=pull_errors + push_errors,
+    return Console(as_of=now, companies=summary, errors=errors,
+                   open_errors=pull_errors + push_errors + len(failed_runs),
                    failed_pushes=push_errors, open_pull_errors=pull_errors, conflicts=listed_conflicts,
                    conflicts_last_day=last_day, last_sync=last_sync, waiting=waiting,
                    pending_changes=sum(w["changes"] for w in waiting),

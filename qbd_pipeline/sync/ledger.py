@@ -62,6 +62,8 @@ def ending_of(exc: BaseException) -> tuple[str, str]:
     """The final status and reason for a step that raised."""
     if is_interrupt(exc):
         return "cancelled", "the run was terminated before this step finished"
+    if getattr(exc, "code", None) in ("WMS_UNREACHABLE", "WMS_LOCKED"):  # already the catalogue's one line
+        return "failed", str(exc)
     return "failed", f"{type(exc).__name__}: {exc}"
 
 
@@ -106,23 +108,30 @@ def lease_cutoff(now: datetime | None = None, lease_seconds: float = LEASE_SECON
 
 
 def reap_stopped_runs(engine: sa.Engine, *, now: datetime | None = None, lease_seconds: float = LEASE_SECONDS,
-                      cancelled_runs: frozenset[str] = frozenset()) -> list[dict]:
+                      cancelled_runs: frozenset[str] = frozenset(),
+                      failures: dict[str, str] | None = None, ended_runs: frozenset[str] = frozenset()) -> list[dict]:
     """Close `running` rows whose run stopped renewing; returns what was closed.
 
-    `cancelled_runs` are runs Dagster knows were terminated: their rows end `cancelled`, the rest
-    `failed` with the time of the last sign of life.
+    `cancelled_runs` are runs Dagster knows were terminated: their rows end `cancelled`. `failures`
+    are the reasons Dagster recorded for runs that failed (a WMS that stopped answering left their
+    rows open): their rows end `failed` with it. The rest end `failed` with the time of the last sign
+    of life: their process went away. Rows of `ended_runs` (Dagster knows the run is over) are closed
+    at once, without waiting for their lease to run out.
     """
     cutoff = lease_cutoff(now, lease_seconds)
+    quiet = sa.func.coalesce(sync_runs.c.heartbeat_at, sync_runs.c.started_at) < cutoff
     with engine.begin() as connection:
         stale = [r._asdict() for r in connection.execute(sa.select(
             sync_runs.c.id, sync_runs.c.run_id, sync_runs.c.entity, sync_runs.c.direction,
             sync_runs.c.heartbeat_at, sync_runs.c.started_at).where(
-            sync_runs.c.status == "running",
-            sa.func.coalesce(sync_runs.c.heartbeat_at, sync_runs.c.started_at) < cutoff))]
+            sync_runs.c.status == "running", sa.or_(quiet, sync_runs.c.run_id.in_(list(ended_runs) or ["-"]))))]
         for row in stale:
             seen = row["heartbeat_at"] or row["started_at"]
             if row["run_id"] in cancelled_runs:
                 status, error = "cancelled", "the run was terminated before this step finished"
+            elif (failures or {}).get(row["run_id"]):
+                status, error = "failed", (f"{failures[row['run_id']]} (the run could not record this here; last "
+                                           f"sign of life {seen.isoformat(timespec='seconds')})")
             else:
                 status, error = "failed", (f"the run stopped without finishing: no sign of life since "
                                            f"{seen.isoformat(timespec='seconds')} (process killed or host lost)")

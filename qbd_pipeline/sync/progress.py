@@ -11,6 +11,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from . import ledger
+from .wms_faults import kind_of
 
 
 class Progress:
@@ -64,5 +65,9 @@ class Progress:
         self._last = self.clock()
         self.say(self.line())
         if self.engine is not None and self.row_id is not None:
-            ledger.update_run(self.engine, self.row_id, processed=self.processed, total=self.total,
-                              fetched=self.fetched)
+            try:
+                ledger.update_run(self.engine, self.row_id, processed=self.processed, total=self.total,
+                                  fetched=self.fetched)
+            except sa.exc.DBAPIError as exc:  # the work itself meets the fault and handles it; the line was said
+                if kind_of(exc) is None:
+                    raise

@@ -6,6 +6,7 @@ fetches everything and marks as deleted the rows QuickBooks no longer lists, whi
 older than the feeds' 90 days. Every run leaves a true `sync_runs` row, however it ends.
 """
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from .load import LoadStats, load_batch, open_error_ids, record_errors, resolve_
 from .progress import Progress
 from .stock import item_ids_in, refresh_stock
 from .watermarks import Window, mark_reconciled, plan_window, read_mark, save_mark
+from .wms_faults import WmsFault, kind_of, retrying
 
 log = logging.getLogger(__name__)
 
@@ -87,24 +89,40 @@ def pull_entity(conductor: ConductorResource, engine: sa.Engine, entity: Entity,
     else:
         window = plan_window(partition_start, partition_end, mark=mark, now=utcnow(), refetch=settings.refetch,
                              lookback=timedelta(minutes=settings.lookback_minutes))
-    result = PullResult(window, entity.name)
-    row_id = ledger.open_run(engine, run_id=run_id, entity=entity.name, company=company,
-                             direction="reconcile" if reconcile else "pull", partition_range=partition_range,
-                             window_start=window.after, window_end=window.before)
+    row_id = retrying(engine, lambda: ledger.open_run(
+        engine, run_id=run_id, entity=entity.name, company=company, direction="reconcile" if reconcile else "pull",
+        partition_range=partition_range, window_start=window.after, window_end=window.before),
+        what=f"{entity.name}: opening its sync_runs row", say=on_progress)
     began = time.monotonic()
     progress = Progress(engine, row_id, entity.name, on_progress, every_seconds=settings.progress_every_seconds)
+    result = PullResult(window, entity.name)
+
+    def attempt() -> PullResult:
+        # A WMS that stopped answering is waited for, then the window is pulled again from its start
+        # (every write is an upsert by QuickBooks id); the counts are the last attempt's.
+        attempted = PullResult(window, entity.name)
+        nonlocal result
+        result = attempted
+        _pull(conductor, engine, entity, run_id, attempted, settings, reconcile, progress, company)
+        return attempted
+
     try:
         with ledger.heartbeat(engine, run_id, [row_id]):
-            _pull(conductor, engine, entity, run_id, result, settings, reconcile, progress, company)
+            result = retrying(engine, attempt, what=f"{entity.name}: pulling the window", say=on_progress)
     except BaseException as exc:
         status, error = ledger.ending_of(exc)  # the live counts stand: what was fetched and loaded before it stopped
-        ledger.close_run(engine, row_id, status, error, **{
-            **_counts(result), "fetched": max(result.fetched, progress.fetched), "processed": progress.processed,
-            "total": progress.total})
+        counts = {**_counts(result), "fetched": max(result.fetched, progress.fetched),
+                  "processed": progress.processed, "total": progress.total}
+        # A WMS still away cannot take the row: the next run closes it, saying why this run failed.
+        with contextlib.suppress(WmsFault):
+            retrying(engine, lambda: ledger.close_run(engine, row_id, status, error, **counts),
+                     what=f"{entity.name}: closing its sync_runs row", say=on_progress,
+                     window=0 if kind_of(exc) else None)
         raise
     result.seconds = time.monotonic() - began
-    ledger.close_run(engine, row_id, result.status, processed=progress.processed, total=progress.total,
-                     **_counts(result))
+    retrying(engine, lambda: ledger.close_run(engine, row_id, result.status, processed=progress.processed,
+                                               total=progress.total, **_counts(result)),
+             what=f"{entity.name}: closing its sync_runs row", say=on_progress)
     return result
 
 

@@ -8,7 +8,7 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field
 
-from ..settings import WMS_URL_VAR, default_wms_url
+from ..settings import WMS_URL_VAR, default_wms_url, wms_lock_timeout_seconds
 
 _ENGINES: dict[str, sa.Engine] = {}
 _LOCK = threading.Lock()
@@ -24,7 +24,7 @@ def make_engine(url: str) -> sa.Engine:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            engine = sa.create_engine(url, connect_args={"timeout": 60})
+            engine = sa.create_engine(url, connect_args={"timeout": wms_lock_timeout_seconds()})
 
             @sa.event.listens_for(engine, "connect")
             def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -35,7 +35,17 @@ def make_engine(url: str) -> sa.Engine:
         else:
             # No server-side prepared statements: a generic plan for `qbd_id IN (...500 ids)` can
             # choose a scan, which makes each batch slower as the table grows.
-            engine = sa.create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+            # A lock the warehouse app holds is waited for QBD_WMS_LOCK_TIMEOUT_SECONDS at most (then
+            # WMS_LOCKED), and a connection attempt 10 s (a WMS that stopped answering is retried).
+            lock_ms = int(wms_lock_timeout_seconds() * 1000)
+            engine = sa.create_engine(url, pool_pre_ping=True,
+                                      connect_args={"prepare_threshold": None, "connect_timeout": 10})
+
+            @sa.event.listens_for(engine, "connect")
+            def _lock_timeout(dbapi_connection, _record) -> None:
+                with dbapi_connection.cursor() as cursor:
+                    cursor.execute(f"SET lock_timeout = {lock_ms}")
+                dbapi_connection.commit()
         _ENGINES[url] = engine
         return engine
 

@@ -11,6 +11,7 @@ from ...wms.schema import TABLES
 from ..changes import changed_fields
 from ..merge import syncable_fields
 from ..progress import Progress
+from ..wms_faults import WmsFault, retrying
 from . import claims, remove
 from .checks import RowRefused, check_decimals, check_references, known_list_id
 from .context import Outcome, PushContext, PushStats, skipped
@@ -27,7 +28,8 @@ class Pusher(PushContext):
         return claims.claim(self, finished_runs)
 
     def _finish(self, changes: list, status: str, error: str | None = None, **why) -> None:
-        claims.finish(self, changes, status, error, **why)
+        retrying(self.engine, lambda: claims.finish(self, changes, status, error, **why),
+                 what=f"push {self.entity.name}: recording how row {changes[0].row_id} ended")
 
     # the run --------------------------------------------------------------------------------
     def run(self, finished_runs: frozenset[str] = frozenset(), progress: Progress | None = None) -> PushStats:
@@ -50,6 +52,8 @@ class Pusher(PushContext):
                     break
             if not self.stats.stopped:
                 self.refresh_touched()
+        except WmsFault:  # the WMS cannot take anything now: the claims' leases run out by themselves
+            raise
         except BaseException:  # terminated (or an unexpected crash): hand the rest back at once
             for _row, rest in pending[done:]:
                 self._finish(rest, "release", "the push-back run stopped while these changes were waiting or being "
@@ -89,7 +93,12 @@ class Pusher(PushContext):
     def _push_one(self, row_id: int, changes: list) -> None:
         release = self.settings.dry_run
         try:
-            outcome = self.push_row(row_id, changes)
+            # A WMS that stopped answering is waited for, then the record is pushed again from its read:
+            # a request it may have sent already is found by the lost-answer rules, never sent twice.
+            outcome = retrying(self.engine, lambda: self.push_row(row_id, changes),
+                               what=f"push {self.entity.name} row {row_id}")
+        except WmsFault:
+            raise
         except (Offline, KeyRefused) as exc:
             self._stop(exc)
             self._finish(changes, "release", self.stats.stopped)
