@@ -13,6 +13,7 @@ from ..sync.failed_changes import resolve_failed, restore_dismissed
 from ..wms.resources import WmsDatabase
 
 JOB_NAME = "wms_failed_changes"
+USER_TAG = "dagster/user"
 
 
 class FailedChangesConfig(dg.Config):
@@ -33,9 +34,13 @@ def _resolve(context: dg.OpExecutionContext, config: FailedChangesConfig, wms: W
     conductor = conductor.for_company(company)
     if config.action == "dismiss":
         conductor.require_for_step()
+    # Who launched the run, where the deployment vouches for it (a run tagged with its signed-in user, as
+    # Dagster+ tags them); otherwise `by` is what the operator typed (README: put the webserver behind a login).
+    vouched = context.run.tags.get(USER_TAG)
+    by = f"{config.by} (signed in as {vouched})" if vouched and config.by.strip() else config.by
     try:
         ids = resolve_failed(wms.engine(), action=config.action, entity=config.entity or None,
-                             change_ids=config.change_ids or None, by=config.by, reason=config.reason,
+                             change_ids=config.change_ids or None, by=by, reason=config.reason,
                              run_id=context.run_id)
     except ValueError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from None

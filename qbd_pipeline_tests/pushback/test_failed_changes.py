@@ -13,10 +13,10 @@ EU = {"conductor_end_user_id": END_USER}
 ONE_TRY = {"max_attempts": 1, "backoff_seconds": 60}
 
 
-def _resolve(server, wms, **config) -> dg.ExecuteInProcessResult:
+def _resolve(server, wms, tags: dict | None = None, **config) -> dg.ExecuteInProcessResult:
     return wms_failed_changes.execute_in_process(
         run_config={"ops": {"resolve_failed_changes": {"config": config}}}, resources=resources(server, wms),
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags=tags)
 
 
 def test_a_failed_create_retried_by_an_operator_reaches_quickbooks(server, wms):
@@ -94,3 +94,16 @@ def test_a_dismissal_shows_on_the_entitys_asset_check(server, wms):
             "action": "dismiss", "by": "ops-cy", "reason": "a duplicate of an existing vendor"}}}},
         resources=resources(server, wms), instance=instance).success
     assert instance.event_log_storage.get_asset_check_execution_history(key, limit=1)[0].status.value == "SUCCEEDED"
+
+
+def test_a_retry_records_the_identity_the_deployment_vouches_for(server, wms):
+    loaded(server, wms)
+    sql(wms, "INSERT INTO vendors (name, is_active) VALUES ('Vouched Supply', true)")
+    control(server, "POST", "faults", kind="server_error", count=100, path_contains="/vendors")
+    push(server, wms, **ONE_TRY)
+    control(server, "DELETE", "faults")
+    result = _resolve(server, wms, tags={"dagster/user": "anna@example.com"}, action="retry", by="ops-anna",
+                      reason="the network is fixed")
+    assert result.success
+    [retried] = changes(wms)
+    assert retried["operator_note"].startswith("retried by ops-anna (signed in as anna@example.com) at ")
