@@ -111,6 +111,9 @@ def _push_entity(context: dg.OpExecutionContext, entity: Entity, config: PushBac
     stopped = f"{stats.stopped}; the remaining changes stay pending for a later run" if stats.stopped else None
     status = "failed" if stopped else ("partial" if stats.failed or stats.gave_up else "success")
     ledger.close_run(engine, row_id, status, stopped, **_counts(stats))
+    for holder, count in sorted(stats.held.items()):
+        context.log.warning(f"{entity.name}: {count} change(s) held by run {holder}, which is still pushing them "
+                            "(its claims are a 30 s lease it renews): left to it, or to the next run if it stops")
     for entry in stats.plan:
         context.log.info(f"planned {entry['action']} {entity.name} row {entry['row_id']}: {entry}")
     for error in stats.errors:
@@ -122,6 +125,7 @@ def _push_entity(context: dg.OpExecutionContext, entity: Entity, config: PushBac
         context.log_event(failed_pushes_check(entity, engine, conductor.end_user_id))
     summary = {k: getattr(stats, k) for k in ("pushed", "created", "updated", "deleted", "skipped", "failed",
                                               "retry_later", "gave_up", "later", "conflicts")}
+    summary["held_by_other_runs"] = sum(stats.held.values())
     summary["api_requests"] = stats.requests  # what QuickBooks was asked, reads ahead included
     summary["requests_per_change"] = round(stats.requests / stats.claimed, 3) if stats.claimed else 0.0
     if stopped:

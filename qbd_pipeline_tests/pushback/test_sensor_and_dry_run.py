@@ -50,7 +50,13 @@ def test_a_failed_runs_claims_are_taken_over_and_a_live_runs_are_not(server, wms
     sql(wms, "UPDATE wms_changes SET claimed_by = 'still-running', claimed_at = :now", now=datetime.now(timezone.utc))
     with dg.instance_for_test() as instance:
         instance.add_run(dg.DagsterRun(job_name=JOB_NAME, run_id="still-running", status=dg.DagsterRunStatus.STARTED))
-        assert push(server, wms, instance=instance).output_for_node("push_customers")["pushed"] == 0
+        held = push(server, wms, instance=instance)
+        assert held.output_for_node("push_customers")["pushed"] == 0
+        assert held.output_for_node("push_customers")["held_by_other_runs"] == 1  # said, not silently skipped
+        said = [e.user_message for e in instance.all_logs(held.run_id) if "held by run still-running" in
+                (e.user_message or "")]
+        assert said == ["customers: 1 change(s) held by run still-running, which is still pushing them (its claims "
+                        "are a 30 s lease it renews): left to it, or to the next run if it stops"]
         instance.report_run_failed(instance.get_run_by_id("still-running"))  # it crashed
         assert push(server, wms, instance=instance).output_for_node("push_customers")["pushed"] == 1
     assert [c["status"] for c in changes(wms)] == ["pushed"]

@@ -42,6 +42,10 @@ def claim(ctx: PushContext, finished_runs: frozenset[str] = frozenset()) -> dict
         rows = connection.execute(sa.select(wms_changes).where(
             wms_changes.c.claimed_by == run_id, wms_changes.c.entity == entity,
             wms_changes.c.status == "pending").order_by(wms_changes.c.id)).all()
+        # Due changes another live run holds now: not this run's to push, but said (`PushStats.held`).
+        ctx.stats.held = dict(connection.execute(sa.select(wms_changes.c.claimed_by, sa.func.count()).where(
+            wms_changes.c.entity == entity, mine, wms_changes.c.status == "pending", held)
+            .group_by(wms_changes.c.claimed_by)).all())
     grouped: dict[int, list] = defaultdict(list)
     for row in rows:
         grouped[row.row_id].append(row)

@@ -41,6 +41,7 @@ class PushStats:
     conflicts: int = 0
     offline: bool = False
     stopped: str | None = None  # why the run stopped sending (QuickBooks offline, the key refused): one line
+    held: dict[str, int] = field(default_factory=dict)  # due changes another live run holds: run id -> count
     claimed: int = 0
     requests: int = 0  # QuickBooks requests the push made
     plan: list[dict] = field(default_factory=list)
