@@ -91,6 +91,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("WMS_UNREACHABLE", "the WMS database did not answer",
           "nothing if it comes back within the retry window; else check the database and WMS_DATABASE_URL: the "
           "next run starts where this one stopped", "run"),
+    Entry("RUN_FAILED", "the run stopped before it finished",
+          "read the run's log in the UI (Runs, the run, its failed step); the next run starts where this one "
+          "stopped (from the high-water marks, with the changes still pending)", "run"),
     Entry("WMS_LOCKED", "a WMS lock was held longer than QBD_WMS_LOCK_TIMEOUT_SECONDS",
           "find the warehouse application's transaction that holds the lock (pg_stat_activity) and end it; the "
           "next run goes on where this one stopped", "run"),

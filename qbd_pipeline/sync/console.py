@@ -96,8 +96,7 @@ def _failed_runs(connection: sa.Connection) -> list[dict]:
         "WHERE last_status = 'failed' ORDER BY company, entity, direction")).all()
     return [{"company": r.company or "-", "direction": r.direction, "entity": r.entity, "qbd_id": "-",
              "wms_row_id": "-", "code": catalogue.code_of(r.last_error) or "RUN_FAILED",
-             "message": _short(r.last_error), "what_to_do": what_to_do(catalogue.code_of(r.last_error) or
-                                                                        "QUICKBOOKS_UNAVAILABLE"),
+             "message": _short(r.last_error), "what_to_do": what_to_do(catalogue.code_of(r.last_error) or "RUN_FAILED"),
              "first_seen": _when(r.last_attempt_at), "last_seen": _when(r.last_attempt_at), "attempts": 1}
             for r in rows]
 

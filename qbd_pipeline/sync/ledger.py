@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..spec import catalogue
 from ..wms.schema import sync_runs, utcnow, wms_changes
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,14 @@ def ending_of(exc: BaseException) -> tuple[str, str]:
         return "cancelled", "the run was terminated before this step finished"
     if getattr(exc, "code", None) in ("WMS_UNREACHABLE", "WMS_LOCKED"):  # already the catalogue's one line
         return "failed", str(exc)
-    return "failed", f"{type(exc).__name__}: {exc}"
+    said = f"{type(exc).__name__}: {exc}"
+    cause: BaseException | None = exc
+    while cause is not None:  # a fetch that failed because QuickBooks was offline says so first
+        entry = getattr(cause, "catalogue", None)
+        if isinstance(entry, catalogue.Entry):
+            return "failed", catalogue.message(entry.code, said)
+        cause = cause.__cause__
+    return "failed", said
 
 
 def renew(engine: sa.Engine, run_id: str, row_ids: list[int], now: datetime | None = None) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 import httpx
+import pytest
 import sqlalchemy as sa
 
 from qbd_pipeline.conductor.resource import ConductorResource
@@ -59,6 +60,7 @@ def test_every_row_quickbooks_cannot_take_gets_its_code_and_the_rest_goes_throug
     item = client.qbd.inventory_items.list(limit=1, **EU).data[0]
     vendor = client.qbd.vendors.list(limit=2, **EU).data[1]
     purchase_order = client.qbd.purchase_orders.list(limit=1, **EU).data[0]
+    credit_memo = client.qbd.credit_memos.list(limit=1, **EU).data[0]
     net_30 = next(t for t in TERMS if t.full_name == "Net 30")
     sql(wms, "INSERT INTO customers (company, name, full_name, is_active, terms_name) "
              "VALUES (:c, 'Terms By Name', 'Terms By Name', true, 'Net 30')", c=END_USER)  # a name QuickBooks has
@@ -72,11 +74,13 @@ def test_every_row_quickbooks_cannot_take_gets_its_code_and_the_rest_goes_throug
     too_long = _new_order(wms, "x" * 5000, customers[0].id, item.id)
     inactive = _new_order(wms, "inactive customer", customers[1].id, item.id)
     sql(wms, "UPDATE purchase_orders SET memo = 'closed period' WHERE qbd_id = :q", q=purchase_order.id)
+    sql(wms, "UPDATE credit_memos SET memo = 'feature off' WHERE qbd_id = :q", q=credit_memo.id)
     sql(wms, "UPDATE items SET sales_price = 31.5 WHERE company = :c AND qbd_id = :q", c=END_USER, q=item.id)
     sql(wms, "UPDATE customers SET phone = '555-0111' WHERE company = :c AND qbd_id = :q", c=END_USER,
         q=customers[2].id)
     sql(wms, "UPDATE vendors SET phone = '555-0222' WHERE company = :c AND qbd_id = :q", c=END_USER, q=vendor.id)
     control(server, "POST", "faults", kind="qbd_error", code="3171", method="POST", path_contains="/purchase-orders/")
+    control(server, "POST", "faults", kind="qbd_error", code="3250", method="POST", path_contains="/credit-memos/")
     control(server, "POST", "faults", kind="qbd_error", code="3175", method="POST", path_contains="/inventory-items/")
     control(server, "POST", "faults", kind="qbd_error", code="3999", message="A rule QuickBooks has and we do not.",
             method="POST", path_contains=f"/customers/{customers[2].id}")
@@ -99,6 +103,7 @@ def test_every_row_quickbooks_cannot_take_gets_its_code_and_the_rest_goes_throug
     po_row = row(wms, "purchase_orders", qbd_id=purchase_order.id)["id"]
     _expect(listed[("purchase_orders", po_row)], "CLOSED_PERIOD", "3171")
     assert listed[("purchase_orders", po_row)]["request_id"].startswith("req_")  # traceable on Conductor's side
+    _expect(listed[("credit_memos", row(wms, "credit_memos", qbd_id=credit_memo.id)["id"])], "FEATURE_OFF", "3250")
     customer_row = row(wms, "customers", qbd_id=customers[2].id)["id"]
     _expect(listed[("customers", customer_row)], "QUICKBOOKS_REFUSED", "3999", "A rule QuickBooks has")
     assert len([k for k in listed if k[0] == "sales_orders"]) == 4  # one per record (orders and their lines)
@@ -229,3 +234,56 @@ def test_the_readme_says_what_a_row_the_wms_app_creates_must_contain():
         cells = [f"`{name}`" + (f" ({types}" if types else ""), ", ".join(f"`{c}`" for c in not_null) or "-",
                  ", ".join(f"`{c}`" for c in needs) or "-"]
         assert f"| {' | '.join(cells)} |" in text, cells
+
+
+def test_a_value_the_wms_cannot_read_is_refused_by_its_column(server, wms_url, wms):
+    """SQLite stores whatever the application writes, a date that is no date too: that row is refused with
+    INVALID_VALUE and the rest goes on. PostgreSQL refuses such a write itself."""
+    loaded(server, wms)
+    order = sdk_client(server).qbd.sales_orders.list(limit=1, **EU).data[0]
+    if not wms_url.startswith("sqlite"):
+        with pytest.raises(sa.exc.DataError):
+            sql(wms, "UPDATE sales_orders SET transaction_date = 'not a date' WHERE qbd_id = :q", q=order.id)
+        return
+    sql(wms, "UPDATE sales_orders SET transaction_date = 'not a date' WHERE qbd_id = :q", q=order.id)
+    sql(wms, "UPDATE vendors SET phone = '555-0444' WHERE id = (SELECT min(id) FROM vendors)")
+    assert push(server, wms).success
+    with wms.engine().connect() as connection:
+        bad = connection.execute(sa.text("SELECT id FROM sales_orders WHERE qbd_id = :q"), {"q": order.id}).scalar()
+    _expect(_listed(wms)[("sales_orders", bad)], "INVALID_VALUE", "not a date")
+    assert [c["status"] for c in changes(wms, entity="vendors")] == ["pushed"]
+
+
+def test_a_failure_the_sync_does_not_know_is_retried_and_then_listed(server, wms, monkeypatch):
+    from qbd_pipeline.sync.push import pusher
+
+    loaded(server, wms)
+    sql(wms, "UPDATE vendors SET phone = '555-0555' WHERE id = (SELECT min(id) FROM vendors)")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the sync")
+
+    monkeypatch.setattr(pusher, "update", broken)
+    assert push(server, wms, max_attempts=1).success
+    [change] = changes(wms)
+    _expect(_listed(wms)[("vendors", change["row_id"])], "UNEXPECTED", "RuntimeError: a bug in the sync")
+
+
+def test_a_row_moved_to_another_company_file_is_refused_not_sent_there(server, wms):
+    """Two company files' ids overlap: a row synced with one that now names the other must not update
+    (or delete) the other's record of the same id."""
+    loaded(server, wms)
+    with wms.engine().begin() as connection:
+        register(connection, END_USER)
+        register(connection, OTHER_END_USER)
+    vendor = sdk_client(server).qbd.vendors.list(limit=1, **EU).data[0]
+    sql(wms, "UPDATE vendors SET company = :b, phone = '555-0666' WHERE company = :a AND qbd_id = :q",
+        a=END_USER, b=OTHER_END_USER, q=vendor.id)
+    httpx.delete(f"{server.root_url}/_emulator/requests", headers=HEADERS)
+    other = {**resources(server, wms), "conductor": ConductorResource(
+        secret_key="sk_test_suite_0123456789", end_user_id=OTHER_END_USER, base_url=server.base_url)}
+    assert wms_push_back.execute_in_process(resources=other, instance=dg.DagsterInstance.ephemeral()).success
+    [moved] = changes(wms)
+    _expect(moved, "COMPANY_CHANGED", f"was synced with company file {END_USER}", f"now names {OTHER_END_USER}")
+    log = httpx.get(f"{server.root_url}/_emulator/requests", headers=HEADERS).json()["data"]
+    assert [e for e in log if e["method"] == "POST"] == []  # nothing was sent to either file

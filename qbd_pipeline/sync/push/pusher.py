@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from ...conductor.errors import KeyRefused, Offline, Rejected, Transient
 from ...spec import catalogue
 from ...spec.entities import QbdResource, resources_of
-from ...wms.schema import TABLES
+from ...wms.schema import TABLES, sync_snapshots
 from ..changes import changed_fields
 from ..merge import syncable_fields
 from ..progress import Progress
@@ -74,8 +74,11 @@ class Pusher(PushContext):
     def _read_ahead(self, grouped: dict[int, list]) -> None:
         """The records these changes edit, deactivate or restore, read in one listing per object type
         (a record the WMS made has no QuickBooks version yet; a deleted row's type may be unknown)."""
+        # Only what picks the object type: a row holding a value its column cannot read is the push's to refuse.
+        wanted = [self.header.c[name] for name in ("id", "qbd_id", "qbd_deleted_at", "item_type")
+                  if name in self.header.c]
         with self.engine.connect() as connection:
-            rows = {r.id: r._asdict() for r in connection.execute(sa.select(self.header).where(
+            rows = {r.id: r._asdict() for r in connection.execute(sa.select(*wanted).where(
                 self.header.c.id.in_(list(grouped)), self.header.c.qbd_id.is_not(None)))}
         by_resource: dict[str, list[str]] = {}
         for row in rows.values():
@@ -141,7 +144,10 @@ class Pusher(PushContext):
         if self.entity.direction == "qbd_to_wms":
             return remove.restore(self, row_id, changes)
         operations = {c.operation for c in changes}
-        read = self.read(row_id)
+        try:
+            read = self.read(row_id)
+        except (ValueError, TypeError) as exc:  # SQLite keeps whatever was written: a date that is no date
+            raise RowRefused("INVALID_VALUE", f"WMS row {row_id} holds a value its column cannot read ({exc})") from exc
         if "delete" in operations:  # ids are never reused, so a deleted row stays deleted
             qbd_id = next((c.qbd_id for c in reversed(changes) if c.qbd_id), None)
             if qbd_id is None:
@@ -155,6 +161,8 @@ class Pusher(PushContext):
         if row.get("company") not in (None, self.company):
             raise RowRefused("COMPANY_CHANGED", f"WMS row {row_id} now names company file {row['company']}, not "
                                                 f"{self.company} where it is synced")
+        if row.get("qbd_id") is not None:
+            self._same_company_file(row)
         if row.get("qbd_deleted_at") is not None:
             return remove.edit_of_deleted(self, row, changes)
         check_decimals(self.mapping, row, read.lines, read.raw, read.raw_lines)
@@ -207,6 +215,16 @@ class Pusher(PushContext):
                         record[column.name] = found
                         resolved.add(f"{prefix}_name")
         return resolved
+
+    def _same_company_file(self, row: dict) -> None:
+        """A record synced with one company file keeps it: its QuickBooks id means another record (or none)
+        in another file, whose ids overlap, so a row moved to another `company` is refused, never sent."""
+        with self.engine.connect() as connection:
+            synced_with = set(connection.execute(sa.select(sync_snapshots.c.company).where(
+                sync_snapshots.c.entity == self.entity.name, sync_snapshots.c.qbd_id == row["qbd_id"])).scalars())
+        if synced_with and self.company not in synced_with:
+            raise RowRefused("COMPANY_CHANGED", f"WMS row {row['id']} ({row['qbd_id']}) was synced with company file "
+                                                f"{', '.join(sorted(synced_with))}, and now names {self.company}")
 
     def _named_record(self, connection: sa.Connection, column, name: str) -> str | None:
         """The QuickBooks id of the WMS record of that (full) name; a record the WMS made that has none
