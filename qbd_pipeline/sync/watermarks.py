@@ -45,7 +45,9 @@ def plan_window(partition_start: datetime | None, partition_end: datetime, *, ma
     before = end - _SECOND  # the filter is inclusive, to the second
     if mark is None:
         return Window(None, before, mark)
-    if refetch or mark >= end:
+    # A range is fetched whole once the mark is past its own end; an open day whose mark has reached
+    # now (a pull in the same second as the last) is not: it reads from the mark like every other run.
+    if refetch or mark >= partition_end:
         start = partition_start if partition_start is None or mark >= partition_start else mark
         return Window(None if start is None else start - lookback, before, mark)
     return Window(mark - lookback, before, mark)

@@ -57,3 +57,15 @@ def test_the_first_partition_reads_from_the_beginning_once_it_is_fetched_whole()
 
 def test_a_reconciliation_window_has_no_end_and_moves_no_mark():
     assert advanced(T, Window(None, None, T)) == T
+
+
+def test_a_pull_in_the_same_second_as_the_last_mark_fetches_from_the_mark_not_the_whole_history():
+    """The last pull of the open day set the mark to `now` (to the second); the next one starts in that
+    same second. It must read from the mark, not take the day (or, on the first day, all history) again."""
+    day = timedelta(days=1)
+    mark = T + 10 * H
+    same_second = mark + timedelta(microseconds=400_000)
+    for partition_start in (T, None):  # an open day, and the first partition (which takes everything older)
+        window = plan_window(partition_start, T + day, mark=mark, lookback=LOOKBACK, now=same_second)
+        assert window.after == mark - LOOKBACK, partition_start
+        assert advanced(mark, window) == mark  # and the mark stays where it is
