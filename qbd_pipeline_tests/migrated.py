@@ -9,6 +9,7 @@ migrated database byte for byte (file) or statement for statement (dump), so tes
 qbd_pipeline_tests/wms/. Without `pg_dump` the test's schema is migrated as before.
 """
 
+import atexit
 import os
 import re
 import shutil
@@ -33,7 +34,9 @@ def _schema_of(url: str) -> str:
 def _sqlite(url: str) -> None:
     global _sqlite_template
     if _sqlite_template is None:
-        template = Path(tempfile.mkdtemp(prefix="qbd-wms-template-")) / "wms.sqlite"
+        folder = tempfile.mkdtemp(prefix="qbd-wms-template-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # one per worker, gone with it
+        template = Path(folder) / "wms.sqlite"
         template_url = f"sqlite:///{template}"
         upgrade(make_engine(template_url))
         dispose_engine(template_url)  # the last connection checkpoints the WAL into the file
