@@ -19,12 +19,17 @@ def _resolve(server, wms, tags: dict | None = None, **config) -> dg.ExecuteInPro
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags=tags)
 
 
-def test_a_failed_create_retried_by_an_operator_reaches_quickbooks(server, wms):
+def _a_vendor_create_that_failed(server, wms, name: str) -> None:
+    """A vendor the WMS made, whose create QuickBooks answered with server errors until it gave up."""
     loaded(server, wms)
-    sql(wms, "INSERT INTO vendors (name, is_active) VALUES ('Second Chance Supply', true)")
+    sql(wms, "INSERT INTO vendors (name, is_active) VALUES (:n, true)", n=name)
     control(server, "POST", "faults", kind="server_error", count=100, path_contains="/vendors")
     push(server, wms, **ONE_TRY)
     control(server, "DELETE", "faults")
+
+
+def test_a_failed_create_retried_by_an_operator_reaches_quickbooks(server, wms):
+    _a_vendor_create_that_failed(server, wms, "Second Chance Supply")
     [failed] = changes(wms)
     assert failed["status"] == "failed"
 
@@ -97,11 +102,7 @@ def test_a_dismissal_shows_on_the_entitys_asset_check(server, wms):
 
 
 def test_a_retry_records_the_identity_the_deployment_vouches_for(server, wms):
-    loaded(server, wms)
-    sql(wms, "INSERT INTO vendors (name, is_active) VALUES ('Vouched Supply', true)")
-    control(server, "POST", "faults", kind="server_error", count=100, path_contains="/vendors")
-    push(server, wms, **ONE_TRY)
-    control(server, "DELETE", "faults")
+    _a_vendor_create_that_failed(server, wms, "Vouched Supply")
     result = _resolve(server, wms, tags={"dagster/user": "anna@example.com"}, action="retry", by="ops-anna",
                       reason="the network is fixed")
     assert result.success
