@@ -18,6 +18,7 @@ from qbd_pipeline.quickbooks.assets import pull_assets
 from qbd_pipeline.quickbooks.partitions import ensure_companies
 from qbd_pipeline.spec.catalogue import CATALOGUE, ENTRIES
 from qbd_pipeline.sync.companies import register
+from qbd_pipeline.wms.triggers import sync_writer
 from qbd_pipeline_tests.conftest import END_USER, OTHER_END_USER, sdk_client
 from qbd_pipeline_tests.quickbooks.pull_helpers import HEADERS, control, pull, resources
 
@@ -73,6 +74,11 @@ def test_every_row_quickbooks_cannot_take_gets_its_code_and_the_rest_goes_throug
     unknown_item = _new_order(wms, "unknown item", customers[0].id, UNKNOWN_ITEM)
     too_long = _new_order(wms, "x" * 5000, customers[0].id, item.id)
     inactive = _new_order(wms, "inactive customer", customers[1].id, item.id)
+    gone = client.qbd.inventory_items.list(limit=2, **EU).data[1]  # deleted in QuickBooks, as a pull marks it
+    with wms.engine().begin() as connection, sync_writer(connection):
+        connection.execute(sa.text("UPDATE items SET qbd_deleted_at = CURRENT_TIMESTAMP WHERE qbd_id = :q"),
+                           {"q": gone.id})
+    deleted_item = _new_order(wms, "deleted item", customers[0].id, gone.id)
     sql(wms, "UPDATE purchase_orders SET memo = 'closed period' WHERE qbd_id = :q", q=purchase_order.id)
     sql(wms, "UPDATE credit_memos SET memo = 'feature off' WHERE qbd_id = :q", q=credit_memo.id)
     sql(wms, "UPDATE items SET sales_price = 31.5 WHERE company = :c AND qbd_id = :q", c=END_USER, q=item.id)
@@ -97,7 +103,8 @@ def test_every_row_quickbooks_cannot_take_gets_its_code_and_the_rest_goes_throug
     vendor_row = row(wms, "vendors", name=customers[0].name)["id"]
     _expect(listed[("vendors", vendor_row)], "NAME_IN_USE", "3100")
     _expect(listed[("sales_orders", no_customer)], "MISSING_REQUIRED", "customer_qbd_id (or customer_name)")
-    _expect(listed[("sales_orders", unknown_item)], "REFERENCE_UNKNOWN", f"items {UNKNOWN_ITEM}")
+    _expect(listed[("sales_orders", unknown_item)], "REFERENCE_UNKNOWN", UNKNOWN_ITEM, "3140")  # QuickBooks knows
+    _expect(listed[("sales_orders", deleted_item)], "REFERENCE_UNKNOWN", f"items {gone.id} was deleted in QuickBooks")
     _expect(listed[("sales_orders", too_long)], "VALUE_TOO_LONG", "memo: QuickBooks takes at most")
     _expect(listed[("sales_orders", inactive)], "REFERENCE_INACTIVE", f"customers {customers[1].id} is inactive")
     po_row = row(wms, "purchase_orders", qbd_id=purchase_order.id)["id"]
@@ -106,7 +113,7 @@ def test_every_row_quickbooks_cannot_take_gets_its_code_and_the_rest_goes_throug
     _expect(listed[("credit_memos", row(wms, "credit_memos", qbd_id=credit_memo.id)["id"])], "FEATURE_OFF", "3250")
     customer_row = row(wms, "customers", qbd_id=customers[2].id)["id"]
     _expect(listed[("customers", customer_row)], "QUICKBOOKS_REFUSED", "3999", "A rule QuickBooks has")
-    assert len([k for k in listed if k[0] == "sales_orders"]) == 4  # one per record (orders and their lines)
+    assert len([k for k in listed if k[0] == "sales_orders"]) == 5  # one per record (orders and their lines)
     # Someone had the item open: tried again later, not a failed attempt, not in the error list.
     [in_use] = changes(wms, entity="items")
     assert (in_use["status"], in_use["attempts"], in_use["error_code"]) == ("pending", 0, "RECORD_IN_USE")

@@ -45,7 +45,7 @@ def test_an_order_with_a_bad_line_is_listed_once_and_closes_itself_once_fixed_an
     listed = [e for e in _error_list(wms) if e["entity"] == "sales_orders"]
     assert len(listed) == 1, listed  # one record, one failure (not one per captured trigger row)
     assert listed[0]["wms_row_id"] == order and listed[0]["code"] == "REFERENCE_UNKNOWN"
-    assert UNKNOWN_ITEM in listed[0]["message"]  # refused before any request: the WMS holds no such item
+    assert UNKNOWN_ITEM in listed[0]["message"] and "3140" in listed[0]["message"]  # QuickBooks' answer
     first, newest = changes(wms, entity="sales_orders", row_id=order)
     assert (first["status"], newest["status"]) == ("superseded", "failed")
     assert first["last_error"].startswith(f"superseded by change {newest['id']} of the same record")

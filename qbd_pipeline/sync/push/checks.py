@@ -4,8 +4,8 @@ A change that cannot succeed is refused here with the catalogue's code and a lin
 WMS column (never a QuickBooks body path), so it costs no request and reads like what to fix:
 - numbers with more decimal places than their column (and QuickBooks) keeps: never rounded, also on
   SQLite, where a Numeric column's read would round what the application wrote;
-- references by id to customers, vendors and items that the WMS does not hold for that company file
-  (or holds as deleted), and inactive ones on a new record or a new line;
+- references by id to customers, vendors and items the WMS knows were deleted in QuickBooks, and
+  inactive ones on a new record or a new line (an id the WMS has never seen is QuickBooks' to judge);
 - the body against the request rules derived from the SDK: required values, lengths, options.
 References by name only are resolved in `Pusher._resolve_references`, which refuses a name nothing
 the WMS holds carries.
@@ -79,8 +79,10 @@ def _references(columns: tuple[Col, ...], records: list[dict], new: list[bool]) 
 
 def check_references(connection: sa.Connection, mapping: EntityMapping, company: str, row: dict,
                      lines: list[dict]) -> None:
-    """Customers, vendors and items named by id are records the WMS holds for this company file, not
-    deleted in QuickBooks; a new record or a new line names active ones."""
+    """Customers, vendors and items named by id that the WMS knows QuickBooks deleted are refused, and
+    inactive ones on a new record or a new line. An id the WMS has never seen goes to QuickBooks, which
+    knows: a record made there since the last pull is taken, an id it lacks is its 3140, recorded as
+    REFERENCE_UNKNOWN (a refusal here would stick to a change the next pull makes good)."""
     creating = row.get("qbd_id") is None
     wanted = _references(mapping.columns, [row], [creating])
     if mapping.lines is not None:
@@ -97,8 +99,11 @@ def check_references(connection: sa.Connection, mapping: EntityMapping, company:
             table.c.company == company, table.c.qbd_id.in_(list(ids))))}
         for qbd_id, is_new in sorted(ids.items()):
             record = known.get(qbd_id)
-            if record is None or record.qbd_deleted_at is not None:
-                problems.append(f"{entity} {qbd_id} is not a record of company file {company} the WMS holds")
+            if record is None:
+                continue
+            if record.qbd_deleted_at is not None:
+                problems.append(f"{entity} {qbd_id} was deleted in QuickBooks "
+                                f"({record.qbd_deleted_at.isoformat(timespec='minutes')})")
             elif is_new and not record.is_active:
                 inactive.append(f"{entity} {qbd_id} is inactive")
     if problems:
