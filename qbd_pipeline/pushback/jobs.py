@@ -99,7 +99,7 @@ def _push_entity(context: dg.OpExecutionContext, entity: Entity, config: PushBac
         engine, run_id=context.run_id, entity=entity.name, company=conductor.end_user_id,
         direction="plan" if config.dry_run else "push"), what=f"push {entity.name}: opening its sync_runs row")
     try:
-        with ledger.heartbeat(engine, context.run_id, [row_id]):
+        with ledger.heartbeat(engine, context.run_id, [row_id], say=context.log.warning):
             progress = Progress(engine, row_id, f"push {entity.name}", context.log.info)
             stats = pusher.run(finished_claimants(context.instance, engine), progress=progress)
     except BaseException as exc:

@@ -10,13 +10,15 @@ renewal so another run can take them over.
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from ..settings import WMS_LOCK_TIMEOUT_VAR, wms_lock_timeout_seconds
 from ..spec import catalogue
+from ..wms.resources import waiting_for_locks
 from ..wms.schema import sync_runs, utcnow, wms_changes
 
 log = logging.getLogger(__name__)
@@ -90,15 +92,25 @@ def renew(engine: sa.Engine, run_id: str, row_ids: list[int], now: datetime | No
 
 
 @contextmanager
-def heartbeat(engine: sa.Engine, run_id: str, row_ids: list[int],
-              every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
-    """Renew in a background thread for as long as the block runs (even inside one long request)."""
+def heartbeat(engine: sa.Engine, run_id: str, row_ids: list[int], every: float = HEARTBEAT_SECONDS,
+              say: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Renew in a background thread for as long as the block runs (even inside one long request).
+
+    On PostgreSQL it also watches the step's own statements: one waiting for a lock the warehouse app
+    holds is said (`say`, the run log) and written into the row's `error` while it waits, so a stalled
+    step is never silent (it ends after QBD_WMS_LOCK_TIMEOUT_SECONDS: WMS_LOCKED)."""
     stop = threading.Event()
 
     def beat() -> None:
         while not stop.wait(every):
             try:
                 renew(engine, run_id, row_ids)
+                for wait in waiting_for_locks(engine):
+                    holder = wait["held_by"] or "another transaction"
+                    said = (f"waiting {wait['seconds']:.0f} s for a WMS lock held by {holder} (at most "
+                            f"{wms_lock_timeout_seconds():g} s: {WMS_LOCK_TIMEOUT_VAR})")
+                    (say or log.warning)(said)
+                    update_run(engine, row_ids[-1], error=said[:4000])
             except Exception as exc:  # a missed beat is harmless; a lease is minutes long
                 log.warning("heartbeat for run %s failed: %s", run_id, exc)
 

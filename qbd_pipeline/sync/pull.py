@@ -107,7 +107,7 @@ def pull_entity(conductor: ConductorResource, engine: sa.Engine, entity: Entity,
         return attempted
 
     try:
-        with ledger.heartbeat(engine, run_id, [row_id]):
+        with ledger.heartbeat(engine, run_id, [row_id], say=on_progress):
             result = retrying(engine, attempt, what=f"{entity.name}: pulling the window", say=on_progress)
     except BaseException as exc:
         status, error = ledger.ending_of(exc)  # the live counts stand: what was fetched and loaded before it stopped

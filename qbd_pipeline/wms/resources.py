@@ -11,6 +11,8 @@ from pydantic import Field
 from ..settings import WMS_URL_VAR, default_wms_url, wms_lock_timeout_seconds
 
 _ENGINES: dict[str, sa.Engine] = {}
+# PostgreSQL backend pids of this process's WMS connections, per URL (`waiting_for_locks`).
+BACKENDS: dict[str, set[int]] = {}
 _LOCK = threading.Lock()
 
 
@@ -41,10 +43,14 @@ def make_engine(url: str) -> sa.Engine:
             engine = sa.create_engine(url, pool_pre_ping=True,
                                       connect_args={"prepare_threshold": None, "connect_timeout": 10})
 
+            pids = BACKENDS.setdefault(url, set())
+
             @sa.event.listens_for(engine, "connect")
             def _lock_timeout(dbapi_connection, _record) -> None:
                 with dbapi_connection.cursor() as cursor:
                     cursor.execute(f"SET lock_timeout = {lock_ms}")
+                    cursor.execute("SELECT pg_backend_pid()")
+                    pids.add(cursor.fetchone()[0])  # so a step can tell when its own writes wait for a lock
                 dbapi_connection.commit()
         _ENGINES[url] = engine
         return engine
@@ -87,3 +93,18 @@ NOT_READY = (sa.exc.OperationalError, sa.exc.ProgrammingError)
 def not_ready(exc: BaseException) -> str:
     """A sensor's skip reason for a WMS it cannot use yet."""
     return f"the WMS is not reachable or not migrated (run `qbd-pipeline db upgrade`): {str(exc).splitlines()[0]}"
+
+
+def waiting_for_locks(engine: sa.Engine, at_least_seconds: float = 3.0) -> list[dict]:
+    """This process's WMS statements waiting for a lock for `at_least_seconds` or more, with who holds
+    it (PostgreSQL; SQLite's busy wait cannot be seen from outside)."""
+    pids = sorted(BACKENDS.get(engine.url.render_as_string(hide_password=False), ()))
+    if engine.dialect.name != "postgresql" or not pids:
+        return []
+    with engine.connect() as connection:
+        return [r._asdict() for r in connection.execute(sa.text(
+            "SELECT a.pid, extract(epoch FROM now() - a.query_start) AS seconds, "
+            "(SELECT b.pid || ' (' || coalesce(b.application_name, '') || '): ' || left(b.query, 200) "
+            "   FROM pg_stat_activity b WHERE b.pid = ANY(pg_blocking_pids(a.pid)) LIMIT 1) AS held_by "
+            "FROM pg_stat_activity a WHERE a.pid = ANY(:pids) AND a.wait_event_type = 'Lock' "
+            "AND now() - a.query_start >= make_interval(secs => :least)"), {"pids": pids, "least": at_least_seconds})]
