@@ -22,6 +22,9 @@ class Col:
     required: bool = False
     readonly: bool = False  # QuickBooks-owned (computed or derived): flows QBD -> WMS only, never pushed
     refers_to: str | None = None  # a reference's id column: the sync entity it names, looked up by name
+    # What the WMS fills in when a row it creates leaves the column out, as QuickBooks would: "true",
+    # or "name" (the row's own name: a full name is the name unless a parent is in front of it).
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,14 @@ class EntityMapping:
         return tuple(c.name for c in self.columns)
 
 
-def text(name: str, *paths: str, length: int | None = None, required: bool = False, readonly: bool = False) -> Col:
-    return Col(name, "text", paths or (_camel(name),), length, required, readonly)
+def text(name: str, *paths: str, length: int | None = None, required: bool = False, readonly: bool = False,
+         default: str | None = None) -> Col:
+    return Col(name, "text", paths or (_camel(name),), length, required, readonly, default=default)
 
 
-def col(name: str, kind: Kind, *paths: str, required: bool = False, readonly: bool = False) -> Col:
-    return Col(name, kind, paths or (_camel(name),), None, required, readonly)
+def col(name: str, kind: Kind, *paths: str, required: bool = False, readonly: bool = False,
+        default: str | None = None) -> Col:
+    return Col(name, kind, paths or (_camel(name),), None, required, readonly, default=default)
 
 
 def ref(name: str, *paths: str, readonly: bool = False, to: str | None = None) -> tuple[Col, Col]:
@@ -80,8 +85,9 @@ _CONTACT = (
 )
 
 CUSTOMERS = EntityMapping("customers", "customers", (
-    text("name", length=41, required=True), text("full_name", length=209, required=True, readonly=True),
-    col("is_active", "bool", required=True), *ref("parent", to="customers"),
+    text("name", length=41, required=True),
+    text("full_name", length=209, required=True, readonly=True, default="name"),
+    col("is_active", "bool", required=True, default="true"), *ref("parent", to="customers"),
     col("sublevel", "int", readonly=True), *_CONTACT,
     *address("billing", "billingAddress"), *address("shipping", "shippingAddress"),
     col("balance", "money", readonly=True), col("total_balance", "money", readonly=True),
@@ -92,7 +98,7 @@ CUSTOMERS = EntityMapping("customers", "customers", (
 ))
 
 VENDORS = EntityMapping("vendors", "vendors", (
-    text("name", length=41, required=True), col("is_active", "bool", required=True),
+    text("name", length=41, required=True), col("is_active", "bool", required=True, default="true"),
     *_CONTACT, text("name_on_check", length=41),
     *address("billing", "billingAddress"), *address("shipping", "shippingAddress"),
     col("balance", "money", readonly=True), *ref("vendor_type"), *ref("terms"), *ref("currency"),
@@ -103,8 +109,10 @@ VENDORS = EntityMapping("vendors", "vendors", (
 ))
 
 ITEMS = EntityMapping("items", "items", (
-    text("name", length=31, required=True), text("full_name", length=159, required=True, readonly=True),
-    col("is_active", "bool", required=True), *ref("parent", to="items"), col("sublevel", "int", readonly=True),
+    text("name", length=31, required=True),
+    text("full_name", length=159, required=True, readonly=True, default="name"),
+    col("is_active", "bool", required=True, default="true"), *ref("parent", to="items"),
+    col("sublevel", "int", readonly=True),
     text("sku", length=31), text("barcode", "barcode.value", length=50),
     text("sales_description", "salesDescription", "salesAndPurchaseDetails.salesDescription",
          "salesOrPurchaseDetails.description", "description"),

@@ -50,8 +50,14 @@ def sql_type(column: Col) -> sa.types.TypeEngine:
     }[column.kind]
 
 
+# A column's default for rows the WMS app creates without it: "true" as SQL, "name" as an empty text
+# that the `<table>_defaults` trigger replaces with the row's name (wms/triggers.py).
+_SERVER_DEFAULTS = {"true": sa.text("true"), "name": sa.text("''")}
+
+
 def _mapped_columns(columns: tuple[Col, ...]) -> list[sa.Column]:
-    return [sa.Column(c.name, sql_type(c), nullable=not c.required) for c in columns]
+    return [sa.Column(c.name, sql_type(c), nullable=not c.required,
+                      server_default=_SERVER_DEFAULTS[c.default] if c.default else None) for c in columns]
 
 
 def _sync_columns() -> list[sa.Column]:

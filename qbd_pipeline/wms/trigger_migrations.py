@@ -83,7 +83,7 @@ def _render_modify_table(autogen_context, op: ops.ModifyTableOps) -> list[str]:
 def _names(dialect: str, table: str) -> list[str]:
     suffixes = ("capture", "touch") if dialect == "postgresql" else ("capture_insert", "capture_update",
                                                                        "capture_delete")
-    return [f"{table}_{suffix}" for suffix in suffixes]
+    return [f"{table}_{suffix}" for suffix in (*suffixes, "defaults")]
 
 
 def _drops(dialect: str, tables: list[str]) -> list[str]:
@@ -91,10 +91,15 @@ def _drops(dialect: str, tables: list[str]) -> list[str]:
 
 
 def upgrade_statements(tables: list[str]) -> dict[str, list[str]]:
-    """Drop each table's triggers and create them as today's mapping and schema want them."""
-    return {dialect: _drops(dialect, tables) + [sql for t in tables for sql in triggers.expected(dialect)
-                                                .get(t, {}).values()]
-            for dialect in ("postgresql", "sqlite")}
+    """Drop each table's triggers and create them as today's mapping and schema want them (on
+    PostgreSQL with the function a full-name default trigger calls, created first)."""
+    found = {}
+    for dialect in ("postgresql", "sqlite"):
+        creates = [sql for t in tables for sql in triggers.expected(dialect).get(t, {}).values()]
+        functions = ([triggers.PG_FULL_NAME_FUNCTION] if dialect == "postgresql"
+                     and any("qbd_full_name_default()" in sql for sql in creates) else [])
+        found[dialect] = functions + _drops(dialect, tables) + creates
+    return found
 
 
 def downgrade_statements(tables: list[str], before: dict[str, triggers.Triggers]) -> tuple[dict, dict]:
@@ -114,11 +119,13 @@ def add_trigger_ops(context, revision, directives) -> None:
     connection = context.connection
     if connection is None or connection.dialect.name != "sqlite":
         raise RuntimeError("generate revisions with `qbd-pipeline db revision` (a scratch SQLite database)")
-    tables = triggers.drift(connection)
+    script = directives[0]
+    # A batch operation rebuilds its table on SQLite, which drops the table's triggers: they are made again.
+    rebuilt = {op.table_name for op in script.upgrade_ops.ops if isinstance(op, ops.ModifyTableOps)}
+    tables = sorted(set(triggers.drift(connection)) | (rebuilt & set(triggers.expected("sqlite"))))
     if not tables:
         return
     before = triggers.present(connection)
-    script = directives[0]
     script.upgrade_ops.ops.append(TriggerStatements(tables, upgrade_statements(tables)))
     drops, restore = downgrade_statements(tables, before)
     script.downgrade_ops.ops.insert(0, TriggerStatements(tables, drops))

@@ -111,16 +111,43 @@ def postgresql_lines(entity: str, table: str, lines: str) -> Triggers:
     }
 
 
+# A row the WMS app creates without a full name gets its name, as QuickBooks gives a top-level record.
+PG_FULL_NAME_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION qbd_full_name_default() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF "
+    "NEW.full_name IS NULL OR NEW.full_name = '' THEN NEW.full_name := NEW.name; END IF; RETURN NEW; END $$")
+
+
+def _fills_full_name(table: str) -> bool:
+    return any(c.name == "full_name" and c.default == "name" for m in MAPPINGS.values() if m.table == table
+               for c in m.columns)
+
+
+def defaults(dialect: str, table: str) -> Triggers:
+    """The trigger that fills a full name left empty: before the insert on PostgreSQL (the row is then
+    whole), right after it on SQLite (which cannot change a row before it is written), as the sync's
+    own write, so it records no change of its own."""
+    if not _fills_full_name(table):
+        return {}
+    name = f"{table}_defaults"
+    if dialect == "postgresql":
+        return {name: f"CREATE TRIGGER {name} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION "
+                      "qbd_full_name_default()"}
+    return {name: f"CREATE TRIGGER {name} AFTER INSERT ON {table} WHEN NEW.full_name IS NULL OR NEW.full_name = '' "
+                  "BEGIN UPDATE sync_context SET sync_writer = sync_writer + 1 WHERE id = 1; "
+                  f"UPDATE {table} SET full_name = NEW.name WHERE id = NEW.id; "
+                  "UPDATE sync_context SET sync_writer = sync_writer - 1 WHERE id = 1; END"}
+
+
 def expected(dialect: str) -> dict[str, Triggers]:
     """Each synced table's triggers as today's mapping and schema want them."""
     found: dict[str, Triggers] = {}
     for entity, table, lines in _tables():
         if dialect == "postgresql":
-            found[table] = postgresql_header(entity, table)
+            found[table] = {**postgresql_header(entity, table), **defaults(dialect, table)}
             if lines:
                 found[lines] = postgresql_lines(entity, table, lines)
         else:
-            found[table] = sqlite_header(entity, table, _watched(table))
+            found[table] = {**sqlite_header(entity, table, _watched(table)), **defaults(dialect, table)}
             if lines:
                 found[lines] = sqlite_lines(entity, table, lines, _watched(lines))
     return found
@@ -132,11 +159,11 @@ def present(connection: sa.Connection) -> dict[str, Triggers]:
         rows = connection.execute(sa.text(
             "SELECT c.relname, t.tgname, '' FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname = current_schema() "
-            "AND (t.tgname LIKE '%\\_capture%' OR t.tgname LIKE '%\\_touch')"))
+            "AND (t.tgname LIKE '%\\_capture%' OR t.tgname LIKE '%\\_touch' OR t.tgname LIKE '%\\_defaults')"))
     else:
         rows = connection.execute(sa.text(
-            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_capture\\_%' "
-            "ESCAPE '\\'"))
+            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' AND (name LIKE '%\\_capture\\_%' "
+            "ESCAPE '\\' OR name LIKE '%\\_defaults' ESCAPE '\\')"))
     found: dict[str, Triggers] = {}
     for table, name, sql in rows:
         found.setdefault(table, {})[name] = sql

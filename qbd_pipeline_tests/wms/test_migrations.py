@@ -2,6 +2,7 @@
 
 import ast
 import shutil
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -44,7 +45,8 @@ def _statements(path) -> list:
     """The literal statement tables a generated migration runs, upgrade and downgrade."""
     tree = ast.parse(path.read_text())
     return [ast.literal_eval(node) for node in ast.walk(tree)
-            if isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) for k in node.keys)]
+            if isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) for k in node.keys)
+            and {k.value for k in node.keys} == {"postgresql", "sqlite"}]
 
 
 def _operations(path) -> list[str]:
@@ -75,20 +77,28 @@ def test_db_revision_writes_the_newest_migration_again_and_nothing_when_the_sche
 
 
 def test_the_newest_trigger_migration_carries_the_sql_wms_triggers_writes_today():
-    """The newest migration that recreates capture triggers (0013: a change records its company) runs
-    exactly the statements `wms/triggers.py` writes for today's schema, for every synced table."""
+    """For every synced table, the newest migration that recreates its capture triggers (0013 did all:
+    a change records its company; 0016 customers, items, vendors: defaults) runs exactly the statements
+    `wms/triggers.py` writes for today's schema."""
     from qbd_pipeline.wms.trigger_migrations import upgrade_statements
 
     generated = [p for p in sorted((MIGRATIONS / "versions").glob("[0-9]*.py"))
                  if "written by hand" not in p.read_text().split("\n", 1)[0]]
     carrying = [p for p in generated if len(_statements(p)) >= 2]
-    newest = carrying[-1]
-    upgrade_block = _statements(newest)[0]
-    tables = sorted(triggers.expected("sqlite"))
-    assert upgrade_block == upgrade_statements(tables)
-    for dialect, statements in upgrade_block.items():
+    newest_for: dict[str, Path] = {}
+    for path in carrying:
+        block = _statements(path)[0]
+        for table in triggers.expected("sqlite"):
+            if any(f" ON {table} " in sql for sql in block["sqlite"]):
+                newest_for[table] = path
+    assert set(newest_for) == set(triggers.expected("sqlite"))
+    for path in set(newest_for.values()):
+        tables = sorted(t for t, p in newest_for.items() if p == path)
+        assert _statements(path)[0] == upgrade_statements(tables) or path != carrying[-1], path.name
+    for dialect in ("postgresql", "sqlite"):
         for table, wanted in triggers.expected(dialect).items():
-            assert all(sql in statements for sql in wanted.values()), (newest.name, table)
+            statements = _statements(newest_for[table])[0][dialect]
+            assert all(sql in statements for sql in wanted.values()), (newest_for[table].name, table)
 
 
 def test_rebuilt_sqlite_tables_still_never_reuse_row_ids(tmp_path):
@@ -173,3 +183,24 @@ def test_0015_closes_failures_that_are_over_and_lists_one_per_record(wms_url):
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM sync_error_list")).scalar() == 4
     dispose_engine(wms_url)
+
+
+def test_a_row_the_wms_app_creates_gets_quickbooks_defaults_and_one_change(wms):
+    """A customer or item written with its name alone has its full name and is active (QuickBooks'
+    defaults); a vendor is active. Filling the full name records no change of its own."""
+    with wms.engine().begin() as connection:
+        connection.execute(sa.text("INSERT INTO customers (company, name) VALUES ('end_usr_a', 'Walk-in')"))
+        connection.execute(sa.text("INSERT INTO items (company, item_type, name) VALUES ('end_usr_a', 'service', "
+                                   "'Setup')"))
+        connection.execute(sa.text("INSERT INTO vendors (company, name) VALUES ('end_usr_a', 'Dock Supply')"))
+        connection.execute(sa.text("INSERT INTO customers (company, name, full_name) VALUES ('end_usr_a', 'Job', "
+                                   "'Walk-in:Job')"))  # a full name given is kept
+    with wms.engine().connect() as connection:
+        rows = connection.execute(sa.text(
+            "SELECT name, full_name, is_active FROM customers UNION ALL SELECT name, full_name, is_active FROM items "
+            "UNION ALL SELECT name, name, is_active FROM vendors ORDER BY 1")).all()
+        captured = connection.execute(sa.text("SELECT entity, operation FROM wms_changes ORDER BY id")).all()
+    assert [(r[0], r[1], bool(r[2])) for r in rows] == [
+        ("Dock Supply", "Dock Supply", True), ("Job", "Walk-in:Job", True), ("Setup", "Setup", True),
+        ("Walk-in", "Walk-in", True)]
+    assert captured == [("customers", "insert"), ("items", "insert"), ("vendors", "insert"), ("customers", "insert")]

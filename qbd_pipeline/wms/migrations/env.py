@@ -30,6 +30,7 @@ def _run(connection: sa.Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        compare_server_default=True,  # a default the WMS app relies on is part of the schema
         process_revision_directives=add_trigger_ops if config.attributes.get("autogenerate_triggers") else None,
     )
     with context.begin_transaction():
