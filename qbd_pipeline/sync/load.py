@@ -22,7 +22,7 @@ from .companies import unnamed_owner
 from .conflicts import conflict_rows, prior_decisions
 from .conflicts import record as record_conflicts
 from .convert import MappingError, describe_unmappable, map_record
-from .merge import adopted_base, comparable, field_times, inferred_base, merge, pair_new_lines, typed_lines
+from .merge import LINES, adopted_base, comparable, field_times, inferred_base, merge, pair_new_lines, typed_lines
 from .snapshots import read_agreed, read_snapshots, sent_lines_pending, upsert_snapshots
 
 
@@ -127,8 +127,12 @@ def load_batch(connection: sa.Connection, mapping: EntityMapping, qbd: QbdResour
     if pending:
         stats.conflicts = merge_pending(connection, mapping, header, lines_table, changed, lines_of, pending, run_id,
                                         now, company)
+    if pending and lines_table is not None:  # a pending WMS edit may have removed lines QuickBooks held
+        stats.replaced_items = {line.get("item_qbd_id") for base in read_snapshots(
+            connection, mapping.entity, list(pending), company=company).values()
+            for line in base.get(LINES) or [] if line.get("item_qbd_id")}
     with sync_writer(connection):  # the pull's writes are not WMS changes: no echo to QuickBooks
-        stats.replaced_items = _write(connection, header, lines_table, changed, lines_of, company)
+        stats.replaced_items |= _write(connection, header, lines_table, changed, lines_of, company)
         upsert_snapshots(connection, mapping.entity, mapping, agreed, now, company=company)
     return stats
 

@@ -294,3 +294,33 @@ def test_lines_sent_by_a_push_that_died_unanswered_are_not_added_twice(server, w
     assert push(server, wms).success
     assert len(client.qbd.purchase_orders.retrieve(order.id, **EU).lines) == len(order.lines) + 1
     assert differences(server.emulator, END_USER, wms.engine(), ["purchase_orders"]) == []
+
+
+@pytest.mark.parametrize("answered_in", ["the same run", "the next run", "after a pull"])
+def test_a_line_removal_whose_answer_was_lost_still_rereads_the_removed_items_stock(server, wms, answered_in):
+    loaded(server, wms)
+    client = sdk_client(server)
+    stock = {i.id for i in client.qbd.inventory_items.list(**EU).data}
+    order = next(o for o in client.qbd.sales_orders.list(**EU).data if len(o.lines) >= 2 and o.lines[-1].item
+                 and o.lines[-1].item.id in stock and o.lines[-1].item.id not in {ln.item.id for ln in o.lines[:-1]
+                                                                                if ln.item})
+    item = order.lines[-1].item.id
+    header = row(wms, "sales_orders", qbd_id=order.id)
+    sql(wms, "DELETE FROM sales_order_lines WHERE header_id = :h AND line_number = (SELECT max(line_number) FROM "
+             "sales_order_lines WHERE header_id = :h)", h=header["id"])
+    control(server, "POST", "clock", now="2026-11-02T05:10:00+00:00")
+    control(server, "POST", "faults", kind="drop_after_commit", method="POST",
+            path_contains=f"/sales-orders/{order.id}")
+    if answered_in != "the same run":  # the run cannot read the order again: it ends with the change pending
+        control(server, "POST", "faults", kind="qbd_offline", method="GET", path_contains=f"/sales-orders/{order.id}",
+                count=20, skip=1)  # after the read before the update
+    push(server, wms, raise_on_error=False)
+    control(server, "DELETE", "faults")
+    if answered_in == "after a pull":
+        control(server, "POST", "clock", now="2026-11-02T05:20:00+00:00")
+        assert pull(server, wms, "2026-11-02").success
+    assert push(server, wms).success
+    assert len(client.qbd.sales_orders.retrieve(order.id, **EU).lines) == len(order.lines) - 1  # removed once
+    assert [c["status"] for c in changes(wms)] == ["pushed"]
+    figure = client.qbd.inventory_items.retrieve(item, **EU).quantity_on_sales_order
+    assert float(row(wms, "items", qbd_id=item)["quantity_on_sales_order"]) == figure  # the line's quantity left it

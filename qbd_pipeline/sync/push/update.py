@@ -8,7 +8,7 @@ from ...wms.schema import utcnow
 from ..changes import changed_fields
 from ..conflicts import prior_decisions
 from ..convert import map_record, parse_instant
-from ..merge import LINE_ID, comparable, field_times, inferred_base, merge, push_intent, typed_lines
+from ..merge import LINE_ID, LINES, comparable, field_times, inferred_base, merge, push_intent, typed_lines
 from ..snapshots import read_agreed, read_snapshots, record_intent, sent_lines_pending
 from ..wire import Unsent, header_body, lines_body
 from . import remove, writeback
@@ -20,6 +20,10 @@ def update(ctx: PushContext, row: dict, lines: list[dict], qbd: QbdResource, cha
            base: dict | None = None) -> Outcome:
     times = field_times(changes)
     unconfirmed: list[dict] = []  # lines sent as new by an attempt whose answer was lost
+    # Lines QuickBooks held before this push changed the record: the last agreed version (before any
+    # attempt, of this run or an earlier one, whose answer was lost) and every version read. The stock
+    # figures of their items move too, though a retry may find the change already made.
+    held: list[dict] = []
     problem: Exception | None = None
     entity, mapping = ctx.entity, ctx.mapping
     for _attempt in range(ctx.settings.max_revision_retries + 1):
@@ -31,10 +35,12 @@ def update(ctx: PushContext, row: dict, lines: list[dict], qbd: QbdResource, cha
             return remove.gone(ctx, row)
         qbd_row, qbd_lines = map_record(mapping, qbd, record, utcnow(), read_at)
         qbd_view = comparable(mapping, qbd_row, qbd_lines)
+        held += qbd_lines
         agreed = base
         with ctx.engine.connect() as connection:
             if agreed is None:
                 raw = read_snapshots(connection, entity.name, [row["qbd_id"]], company=ctx.company).get(row["qbd_id"])
+                held += (raw or {}).get(LINES) or []
                 if sent_lines_pending(connection, entity.name, [row["qbd_id"]], company=ctx.company):
                     lines = writeback.link_lines(ctx, lines, qbd_lines, raw)  # an unanswered push sent them
                 agreed = read_agreed(connection, entity.name, {row["qbd_id"]: qbd_view},
@@ -84,7 +90,7 @@ def update(ctx: PushContext, row: dict, lines: list[dict], qbd: QbdResource, cha
             ctx.stats.updated += 1
         ctx.record_conflicts(row["id"], row["qbd_id"], [*result.decisions, *(
             u.decision(wms_view, qbd_view) for u in unsent)])
-        writeback.store(ctx, qbd, record, row["id"], newest_change, read_at, sent_lines, lines, qbd_lines)
+        writeback.store(ctx, qbd, record, row["id"], newest_change, read_at, sent_lines, lines, held)
         return PUSHED
     if isinstance(problem, Transient):
         raise Transient(f"{qbd.type_name} {row['qbd_id']}: {problem}")
